@@ -1,0 +1,1 @@
+"""Fairs: booth layouts, applications, booth assignment, check-in and fair reports."""

@@ -1,0 +1,59 @@
+"""Mercado Retorno: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides everything else (tests pass a mapping here)."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None) or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from marketplace.config import load_config
+
+    load_config(app, config)
+
+    from marketplace import auth, cli, errors, i18n, mail, security
+    from marketplace.database import configure_sqlite
+    from marketplace.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    _import_models()
+    _register_blueprints(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every table must be known to the metadata before migrations or queries run."""
+    import fairs.models  # noqa: F401
+    import marketplace.audit  # noqa: F401
+    import vendors.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fairs.routes import bp as fairs_bp
+    from marketplace.admin import bp as admin_bp
+    from marketplace.health import bp as health_bp
+    from marketplace.home import bp as home_bp
+    from vendors.routes import bp as vendors_bp
+
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,63 @@
+"""Staff pages: the organisers' dashboard and account management for admins."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import audit
+from marketplace.auth import services
+from marketplace.auth.access import admin_required, staff_required
+from marketplace.auth.forms import StaffAccountForm
+from marketplace.auth.models import Role, User
+from marketplace.auth.routes import send_reset_mail
+from marketplace.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    return render_template("admin/dashboard.html")
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    page = db.paginate(
+        db.select(User).order_by(User.role, User.email),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("admin/users.html", page=page, form=StaffAccountForm())
+
+
+@bp.post("/users")
+@admin_required
+def create_staff():
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, None, Role(form.role.data), form.name.data)
+        except services.AccountError as e:
+            form.email.errors.append(str(e))
+        else:
+            audit.record(current_user, "user.created", "user", user.id, role=user.role)
+            db.session.commit()
+            # They choose their own password through the same single-use link as a reset.
+            send_reset_mail(user)
+            flash(
+                _(
+                    "Account created. We sent %(email)s a link to choose a password.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+    page = db.paginate(
+        db.select(User).order_by(User.role, User.email), page=1, per_page=PAGE_SIZE, error_out=False
+    )
+    return render_template("admin/users.html", page=page, form=form), 422

@@ -1,0 +1,48 @@
+"""Command-line tools: `flask --app wsgi users create ...`, `flask --app wsgi demo load`."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from marketplace.auth import services
+from marketplace.auth.models import Role
+from marketplace.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ORGANIZER.value)
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool):
+    """Create an account. The password is asked for, or read from stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not 8 <= len(password) <= 128:
+        raise click.ClickException("The password must be between 8 and 128 characters long.")
+    try:
+        user = services.create_user(email, password, Role(role), name)
+    except services.AccountError as e:
+        raise click.ClickException(str(e)) from e
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@demo_cli.command("load")
+def demo_load_command():
+    """Load demo data (safe to run again: nothing is duplicated)."""
+    from marketplace.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

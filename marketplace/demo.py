@@ -1,0 +1,37 @@
+"""Demo data that makes a fresh install look alive. Idempotent: looked up before created."""
+
+from datetime import date
+
+from fairs.demo import load_fairs
+from marketplace.auth import services
+from marketplace.auth.models import Role
+from marketplace.extensions import db
+from marketplace.timeutil import local_today
+
+DEMO_PASSWORD = "demo-mercado-2026"
+
+#: (e-mail, name, role)
+DEMO_ACCOUNTS = (
+    ("admin@demo.hn", "Administración", Role.ADMIN),
+    ("organizadora@demo.hn", "Lucía Mejía (Cancillería)", Role.ORGANIZER),
+    ("maria@demo.hn", "María Fernanda López", Role.ENTREPRENEUR),
+    ("jose@demo.hn", "José Antonio Reyes", Role.ENTREPRENEUR),
+    ("ana@demo.hn", "Ana Isabel Martínez", Role.ENTREPRENEUR),
+)
+
+
+def next_august(today: date) -> int:
+    """The year of the coming August circuit (this year's until it is over)."""
+    return today.year if today < date(today.year, 9, 1) else today.year + 1
+
+
+def load_demo() -> list[str]:
+    """Create whatever demo data is missing and return lines to print."""
+    lines = []
+    for email, name, role in DEMO_ACCOUNTS:
+        if services.find_user(email) is None:
+            services.create_user(email, DEMO_PASSWORD, role, name)
+        lines.append(f"  {role.value:<13} {email}  /  {DEMO_PASSWORD}")
+    lines += load_fairs(next_august(local_today()))
+    db.session.commit()
+    return ["Demo data ready. Demo accounts (e-mail / password):", *lines]

@@ -1,0 +1,72 @@
+"""Language, time zone and money formatting.
+
+Spanish (Honduras) is the default; English is the second language. The language comes from the
+signed-in user's setting, then the footer switch (kept in the session), then Accept-Language.
+"""
+
+from flask import Blueprint, has_request_context, redirect, request, session
+from flask_babel import format_date, format_datetime, format_time
+from flask_login import current_user
+
+from marketplace import ROOT
+from marketplace.extensions import babel, db
+from marketplace.security import safe_next_url
+
+# Babel locales: es_HN gives Honduran date and time formats ("3:30 p. m."), falling back to es.
+LOCALES = {"es": "es_HN", "en": "en"}
+TRANSLATION_ROOT = ROOT / "i18n"
+
+bp = Blueprint("i18n", __name__)
+
+
+def init_app(app) -> None:
+    # One catalogue per area of the product, merged at load time, so areas can grow separately.
+    dirs = sorted(str(p) for p in TRANSLATION_ROOT.iterdir() if p.is_dir())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
+    app.jinja_env.filters.update(
+        money=format_money,
+        date=format_date,
+        datetime=format_datetime,
+        time=format_time,
+    )
+    app.jinja_env.globals.update(
+        current_language=current_language, LANGUAGE_NAMES={"es": "Español", "en": "English"}
+    )
+    app.register_blueprint(bp)
+
+
+def select_locale() -> str:
+    return LOCALES[current_language()]
+
+
+def current_language() -> str:
+    """The two-letter language of this request: 'es' or 'en'."""
+    if not has_request_context():
+        return "es"
+    for lang in (getattr(current_user, "locale", None), session.get("lang")):
+        if lang in LOCALES:
+            return lang
+    return request.accept_languages.best_match(list(LOCALES)) or "es"
+
+
+def format_money(centavos: int | None, currency: bool = True) -> str:
+    """Integer centavos as Honduras writes lempiras: `L 1,250.00` (the same in both languages)."""
+    if centavos is None:
+        return ""
+    sign = "-" if centavos < 0 else ""
+    whole, cents = divmod(abs(int(centavos)), 100)
+    text = f"{sign}{whole:,}.{cents:02d}"
+    return f"L {text}" if currency else text
+
+
+@bp.post("/language")
+def switch_language():
+    """The footer switch: remembered in the session, and on the account when signed in."""
+    lang = request.form.get("lang", "")
+    if lang in LOCALES:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or "/")

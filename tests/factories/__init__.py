@@ -1,0 +1,10 @@
+"""Factory functions that build real, committed rows for tests, one mixin per area."""
+
+from tests.factories.core import PASSWORD, CoreFactories
+
+
+class Factories(CoreFactories):
+    pass
+
+
+__all__ = ["Factories", "PASSWORD"]

@@ -1,0 +1,1 @@
+"""Entrepreneurs: profiles, products, the image pipeline and the sales ledger."""

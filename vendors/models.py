@@ -1,0 +1,135 @@
+"""Entrepreneur profiles, their products and the photos of both."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.auth.models import User, utcnow
+from marketplace.database import db
+
+
+class VendorStatus(str, enum.Enum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+#: Allowed verification moves; a rejected profile can be corrected and verified later.
+VENDOR_TRANSITIONS = {
+    VendorStatus.PENDING: {VendorStatus.VERIFIED, VendorStatus.REJECTED},
+    VendorStatus.REJECTED: {VendorStatus.VERIFIED, VendorStatus.PENDING},
+    VendorStatus.VERIFIED: {VendorStatus.REJECTED},
+}
+
+
+class Image(db.Model):
+    """One processed photo: its display variants in storage, shared by whatever shows it."""
+
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Content hash; the same photo uploaded twice is stored once.
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Size of the largest variant, for width/height attributes (no layout shift).
+    width: Mapped[int]
+    height: Mapped[int]
+    #: [{"width", "height", "format", "key"}], largest first.
+    variants: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VendorProfile(db.Model):
+    __tablename__ = "vendors"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'verified', 'rejected')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: None once the person deleted their account (anonymous figures stay for reports).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    business_name: Mapped[str] = mapped_column(String(120))
+    #: Plain text; shown escaped with line breaks.
+    story: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    department: Mapped[str] = mapped_column(String(40), index=True)
+    municipality: Mapped[str] = mapped_column(String(80), default="")
+    #: Normalised +504XXXXXXXX; shown publicly only when the matching switch is on.
+    phone: Mapped[str | None] = mapped_column(String(16))
+    whatsapp: Mapped[str | None] = mapped_column(String(16))
+    show_phone: Mapped[bool] = mapped_column(default=False)
+    show_whatsapp: Mapped[bool] = mapped_column(default=False)
+    returned_from: Mapped[str | None] = mapped_column(String(60))
+    returned_year: Mapped[int | None]
+    #: Optional; used only in aggregated reports with groups of at least five people.
+    gender: Mapped[str | None] = mapped_column(String(20))
+    age_range: Mapped[str | None] = mapped_column(String(10))
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=VendorStatus.PENDING.value, index=True)
+    status_reason: Mapped[str] = mapped_column(String(500), default="")
+    status_changed_at: Mapped[datetime | None]
+    #: Set for assisted registration at a ministry desk: who helped and when consent was given.
+    assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    logo: Mapped[Image | None] = relationship()
+    products: Mapped[list["Product"]] = relationship(back_populates="vendor")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == VendorStatus.VERIFIED.value
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    #: Centavos.
+    price: Mapped[int]
+    #: Units on hand; None means made to order.
+    stock: Mapped[int | None]
+    #: Set when a sale found no stock left: the sale is kept and someone should count again.
+    needs_stock_check: Mapped[bool] = mapped_column(default=False)
+    visible: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    vendor: Mapped[VendorProfile] = relationship(back_populates="products")
+    photos: Mapped[list["ProductPhoto"]] = relationship(
+        back_populates="product", order_by="ProductPhoto.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def made_to_order(self) -> bool:
+        return self.stock is None
+
+
+class ProductPhoto(db.Model):
+    __tablename__ = "product_photos"
+    __table_args__ = (UniqueConstraint("product_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    image_id: Mapped[int] = mapped_column(ForeignKey("images.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    alt_text: Mapped[str] = mapped_column(String(200), default="")
+
+    product: Mapped[Product] = relationship(back_populates="photos")
+    image: Mapped[Image] = relationship()
