@@ -11,7 +11,7 @@ from marketplace.database import db
 from vendors.models import VendorProfile
 
 
-class FairStatus(str, enum.Enum):
+class FairStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"  # open for applications
     CLOSED = "closed"  # applications closed, preparing the fair
@@ -119,7 +119,7 @@ class Booth(db.Model):
     application: Mapped["Application | None"] = relationship(back_populates="booth")
 
 
-class ApplicationStatus(str, enum.Enum):
+class ApplicationStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     WAITLISTED = "waitlisted"

@@ -10,7 +10,7 @@ from marketplace.auth.models import User, utcnow
 from marketplace.database import db
 
 
-class VendorStatus(str, enum.Enum):
+class VendorStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
     REJECTED = "rejected"

@@ -15,7 +15,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ENTREPRENEUR = "entrepreneur"
     ORGANIZER = "organizer"
     ADMIN = "admin"
