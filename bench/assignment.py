@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fairs.assignment import (  # noqa: E402
+from fairs.assignment import (
     BoothSlot,
     Request,
     assign_booths,
@@ -76,7 +76,10 @@ def build_fair(seed: int = SEED) -> tuple[list[BoothSlot], list[Request]]:
 
 
 def hard_constraint_violations(
-    booths: list[BoothSlot], requests: list[Request], assignments: dict[int, int], food_zone: str = "food"
+    booths: list[BoothSlot],
+    requests: list[Request],
+    assignments: dict[int, int],
+    food_zone: str = "food",
 ) -> int:
     """Every broken hard rule in `assignments`, counted afresh from the raw data."""
     booth = {b.id: b for b in booths}
@@ -98,7 +101,9 @@ def hard_constraint_violations(
     vendors = [request[r].vendor_id for r in assignments if r in request]
     violations += len(assignments) - len(set(assignments.values()))
     violations += len(vendors) - len(set(vendors))
-    violations += sum(1 for r in requests if r.manual_booth_id is not None and r.id not in assignments)
+    violations += sum(
+        1 for r in requests if r.manual_booth_id is not None and r.id not in assignments
+    )
     return violations
 
 
@@ -111,10 +116,12 @@ def _fits(b: BoothSlot, r: Request) -> bool:
     )
 
 
-def random_assignment(booths: list[BoothSlot], requests: list[Request], seed: int = SEED) -> dict[int, int]:
+def random_assignment(
+    booths: list[BoothSlot], requests: list[Request], seed: int = SEED
+) -> dict[int, int]:
     """Requests in random order, each into a random free booth it fits."""
     rng = random.Random(seed)
-    free, result = set(b.id for b in booths), {}
+    free, result = {b.id for b in booths}, {}
     for r in rng.sample(requests, len(requests)):
         options = sorted(b.id for b in booths if b.id in free and _fits(b, r))
         if options:
@@ -123,10 +130,12 @@ def random_assignment(booths: list[BoothSlot], requests: list[Request], seed: in
     return result
 
 
-def greedy_assignment(booths: list[BoothSlot], requests: list[Request]) -> dict[int, int]:
+def greedy_assignment(
+    booths: list[BoothSlot], requests: list[Request]
+) -> dict[int, int]:
     """Requests in id order, each into the best-ranked free booth it fits."""
     by_rank = sorted(booths, key=lambda b: (b.rank, b.row, b.col, b.id))
-    free, result = set(b.id for b in booths), {}
+    free, result = {b.id for b in booths}, {}
     for r in sorted(requests, key=lambda r: r.id):
         found = next((b.id for b in by_rank if b.id in free and _fits(b, r)), None)
         if found is not None:
@@ -160,7 +169,9 @@ def main() -> None:
         ("greedy", greedy_assignment(booths, requests)),
     ):
         baselines[name] = count_same_category_neighbours(booths, requests, assignments)
-        print(f"{name}: {len(assignments)} placed, {baselines[name]} same-category neighbours")
+        print(
+            f"{name}: {len(assignments)} placed, {baselines[name]} same-category neighbours"
+        )
     ratio = result.same_category_neighbours / max(baselines["random"], 1)
     print(f"ours / random same-category neighbours: {ratio:.2f} (target at most 0.50)")
     summary = {

@@ -23,15 +23,15 @@ Soft goals, in this order:
 How: a greedy first picks which booths to fill by rank, a second greedy arranges the
 vendors in those booths avoiding same-category neighbours, then pairwise swaps fix
 what the greedy missed. Before each placement a tiny max-flow between kinds of
-requests and kinds of booths (`_Plan`) confirms that the booth chosen does not cost
-another vendor their place. Everything is sorted by id, so the input order never
-changes the result.
+requests and kinds of booths (`fairs.booth_plan`) confirms that the booth chosen
+does not cost another vendor their place. Everything is sorted by id, so the input
+order never changes the result.
 """
 
-from collections import Counter, deque
-from dataclasses import dataclass
-from itertools import product
-from typing import NamedTuple
+from collections import Counter
+from dataclasses import dataclass, field
+
+from fairs.booth_plan import NEEDS, Needs, Offer, Plan, fits
 
 NO_POWER = "no_booth_with_power"
 NO_STEP_FREE = "no_step_free_booth"
@@ -85,35 +85,6 @@ class AssignmentResult:
     )
 
 
-class _Kind(NamedTuple):
-    """What a request needs, as far as the hard rules go."""
-
-    power: bool
-    step_free: bool
-    food_only: bool
-
-
-class _Class(NamedTuple):
-    """What a booth offers."""
-
-    power: bool
-    step_free: bool
-    food: bool
-    shade: bool
-
-
-_KINDS = [_Kind(*bits) for bits in product((False, True), repeat=3)]
-_CLASSES = [_Class(*bits) for bits in product((False, True), repeat=4)]
-
-
-def _fits(kind: _Kind, cls: _Class) -> bool:
-    return (
-        (cls.power or not kind.power)
-        and (cls.step_free or not kind.step_free)
-        and (cls.food or not kind.food_only)
-    )
-
-
 def default_rank(row: int, col: int, rows: int, cols: int) -> int:
     """Rank of a booth in a rows x cols grid counted from 0 at the entrance:
     front rows first, and within a row the central columns first."""
@@ -154,23 +125,8 @@ def count_same_category_neighbours(
 def booth_fits(booth: BoothSlot, request: Request, *, food_zone: str | None) -> bool:
     """Whether the hard rules allow this request in this booth. `food_zone` is the
     fair's food zone, or None when its layout has none."""
-    if booth.unavailable:
-        return False
-    return _fits(_kind_of(request, food_zone is not None), _class_of(booth, food_zone))
-
-
-def _kind_of(request: Request, has_food_zone: bool) -> _Kind:
-    food_only = request.is_food and has_food_zone
-    return _Kind(request.needs_power, request.needs_step_free, food_only)
-
-
-def _class_of(booth: BoothSlot, food_zone: str | None) -> _Class:
-    in_food_zone = food_zone is not None and booth.zone == food_zone
-    return _Class(booth.has_power, booth.step_free, in_food_zone, booth.shade)
-
-
-def _booth_key(booth: BoothSlot) -> tuple[int, int, int, int]:
-    return (booth.rank, booth.row, booth.col, booth.id)
+    needs = _needs_of(request, food_zone is not None)
+    return not booth.unavailable and fits(needs, _offer_of(booth, food_zone))
 
 
 def assign_booths(
@@ -179,33 +135,33 @@ def assign_booths(
     """Give each request a booth under the rules and goals of this module.
 
     Raises ValueError on input the fairs service should never build: repeated ids,
-    a manual booth that is not in the layout, or taken twice, or a vendor with two
-    manual booths."""
+    a manual booth that is not in the layout or is given twice, or a vendor with
+    two manual booths."""
     booths = sorted(booths, key=lambda b: b.id)
     requests = sorted(requests, key=lambda r: r.id)
-    if len({b.id for b in booths}) != len(booths) or len(
-        {r.id for r in requests}
-    ) != len(requests):
-        raise ValueError("booth and request ids must be unique")
+    booth_ids, request_ids = {b.id for b in booths}, {r.id for r in requests}
+    if len(booth_ids) < len(booths) or len(request_ids) < len(requests):
+        raise ValueError("booth ids and request ids must be unique")
     zone = food_zone if any(b.zone == food_zone for b in booths) else None
     manual, auto, duplicates = _split_manual(booths, requests)
     taken = set(manual.values())
-    usable = [b for b in booths if not b.unavailable and b.id not in taken]
+    usable = [b for b in booths if not (b.unavailable or b.id in taken)]
     fair = _Fair(
         near=neighbours(booths),
-        cls={b.id: _class_of(b, zone) for b in booths},
-        kind={r.id: _kind_of(r, zone is not None) for r in requests},
+        offer={b.id: _offer_of(b, zone) for b in booths},
+        needs={r.id: _needs_of(r, zone is not None) for r in requests},
+        request={r.id: r for r in requests},
     )
     # First choose which booths to fill (by rank), then who goes where in them.
-    first, left_out = _place(fair, auto, usable)
-    chosen = [b for b in usable if b.id in set(first.values())]
-    by_id = {r.id: r for r in requests}
-    category_at = {booth: by_id[req].category for req, booth in manual.items()}
-    placed, _ = _place(fair, [by_id[req] for req in first], chosen, category_at)
-    _swap_apart(fair, placed, category_at, by_id)
+    first, left_out = fair.place(auto, usable)
+    used = set(first.values())
+    chosen = [b for b in usable if b.id in used]
+    fair.category_at = {b: fair.request[r].category for r, b in manual.items()}
+    placed, _ = fair.place([fair.request[r] for r in first], chosen, spread=True)
+    fair.swap_apart(placed)
 
     assignments = dict(sorted({**manual, **placed}.items()))
-    unassigned = {r.id: _reason(fair, r, usable) for r in left_out}
+    unassigned = {r.id: fair.reason(r, usable) for r in left_out}
     unassigned.update(dict.fromkeys(duplicates, DUPLICATE_VENDOR))
     return AssignmentResult(
         assignments=assignments,
@@ -216,14 +172,18 @@ def assign_booths(
     )
 
 
-@dataclass
-class _Fair:
-    near: dict[int, tuple[int, ...]]  # booth id -> neighbouring booth ids
-    cls: dict[int, _Class]  # booth id -> what it offers
-    kind: dict[int, _Kind]  # request id -> what it needs
+def _needs_of(request: Request, has_food_zone: bool) -> Needs:
+    food_only = request.is_food and has_food_zone
+    return Needs(request.needs_power, request.needs_step_free, food_only)
 
-    def clashes(self, booth_id: int, category: str, category_at: dict[int, str]) -> int:
-        return sum(category_at.get(other) == category for other in self.near[booth_id])
+
+def _offer_of(booth: BoothSlot, food_zone: str | None) -> Offer:
+    in_food_zone = food_zone is not None and booth.zone == food_zone
+    return Offer(booth.has_power, booth.step_free, in_food_zone, booth.shade)
+
+
+def _booth_key(booth: BoothSlot) -> tuple[int, int, int, int]:
+    return (booth.rank, booth.row, booth.col, booth.id)
 
 
 def _split_manual(
@@ -241,245 +201,153 @@ def _split_manual(
             if r.manual_booth_id is not None:
                 raise ValueError(f"vendor {r.vendor_id} has two manual booths")
             duplicates.append(r.id)
-            continue
-        vendors.add(r.vendor_id)
-        if r.manual_booth_id is None:
+        elif r.manual_booth_id is None:
             auto.append(r)
-        elif r.manual_booth_id not in booth_ids or r.manual_booth_id in manual.values():
-            raise ValueError(
-                f"manual booth {r.manual_booth_id} is unknown or taken twice"
-            )
-        else:
+        elif r.manual_booth_id in booth_ids - set(manual.values()):
             manual[r.id] = r.manual_booth_id
+        else:
+            raise ValueError(f"manual booth {r.manual_booth_id} unknown or given twice")
+        vendors.add(r.vendor_id)
     return manual, auto, duplicates
 
 
-def _place(
-    fair: _Fair,
-    requests: list[Request],
-    booths: list[BoothSlot],
-    category_at: dict[int, str] | None = None,
-) -> tuple[dict[int, int], list[Request]]:
-    """Place requests one by one into `booths`; returns request id -> booth id and the
-    requests that cannot fit. With `category_at` (booth id -> category so far, updated
-    here) each request avoids same-category neighbours; without it, rank alone counts."""
-    free: dict[_Class, list[BoothSlot]] = {}
-    for booth in sorted(booths, key=_booth_key):
-        free.setdefault(fair.cls[booth.id], []).append(booth)
-    room = {k: sum(len(bs) for c, bs in free.items() if _fits(k, c)) for k in _KINDS}
+@dataclass
+class _Fair:
+    """One run of the assignment: the layout, the requests, who sits where so far."""
 
-    def priority(r: Request) -> tuple[bool, int]:
-        # Food vendors first (their zone is theirs), then the scarcest needs.
-        return (not fair.kind[r.id].food_only, room[fair.kind[r.id]])
+    near: dict[int, tuple[int, ...]]  # booth id -> neighbouring booth ids
+    offer: dict[int, Offer]  # booth id -> what it offers
+    needs: dict[int, Needs]  # request id -> what it needs
+    request: dict[int, Request]  # request id -> request
+    category_at: dict[int, str] = field(default_factory=dict)  # booth id -> category
 
-    plan = _Plan(Counter({c: len(bs) for c, bs in free.items()}))
-    fitting = [
-        r
-        for r in sorted(requests, key=lambda r: (*priority(r), r.id))
-        if plan.add(fair.kind[r.id])
-    ]
-    placed: dict[int, int] = {}
-    # Who wants shade chooses before those who do not mind.
-    for r in sorted(fitting, key=lambda r: (*priority(r), not r.wants_shade, r.id)):
-        booth = _best_booth(fair, plan, free, r, category_at)
-        free[fair.cls[booth.id]].remove(booth)
-        placed[r.id] = booth.id
-        if category_at is not None:
-            category_at[booth.id] = r.category
-    return placed, [r for r in requests if r.id not in placed]
+    def clashes(self, booth_id: int, category: str) -> int:
+        """Neighbours of the booth already holding a vendor of this category."""
+        return sum(self.category_at.get(n) == category for n in self.near[booth_id])
 
+    def place(
+        self, requests: list[Request], booths: list[BoothSlot], spread: bool = False
+    ) -> tuple[dict[int, int], list[Request]]:
+        """Seat requests one by one in `booths`: returns request id -> booth id and
+        the requests that cannot fit. With `spread`, avoid same-category neighbours;
+        without it, rank alone counts."""
+        free: dict[Offer, list[BoothSlot]] = {}
+        for booth in sorted(booths, key=_booth_key):
+            free.setdefault(self.offer[booth.id], []).append(booth)
+        room = {n: sum(len(bs) for o, bs in free.items() if fits(n, o)) for n in NEEDS}
 
-def _best_booth(
-    fair: _Fair,
-    plan: "_Plan",
-    free: dict[_Class, list[BoothSlot]],
-    request: Request,
-    category_at: dict[int, str] | None,
-) -> BoothSlot:
-    kind = fair.kind[request.id]
-    options = []
-    for cls, booths in free.items():
-        if booths and _fits(kind, cls):
-            booth, clashes = booths[0], 0
-            if category_at is not None:
-                booth, clashes = _least_clashing(
-                    fair, booths, request.category, category_at
-                )
-            spills = cls.food and not kind.food_only
-            shadeless = request.wants_shade and not cls.shade
-            options.append(
-                ((spills, shadeless, clashes, _booth_key(booth)), cls, booth)
-            )
-    for _, cls, booth in sorted(options, key=lambda o: o[0]):
-        if plan.take(kind, cls):
-            return booth
-    raise AssertionError("the plan promised this request a booth")
+        def priority(r: Request) -> tuple[bool, int, int]:
+            # Food vendors first (their zone is theirs), then the scarcest needs.
+            needs = self.needs[r.id]
+            return (not needs.food_only, room[needs], r.id)
 
+        plan = Plan(Counter({o: len(bs) for o, bs in free.items()}))
+        fitting = [
+            r for r in sorted(requests, key=priority) if plan.add(self.needs[r.id])
+        ]
+        placed: dict[int, int] = {}
+        # Among equals, who wants shade chooses before those who do not mind.
+        for r in sorted(
+            fitting, key=lambda r: (priority(r)[:2], not r.wants_shade, r.id)
+        ):
+            booth = self._best_booth(plan, free, r, spread)
+            free[self.offer[booth.id]].remove(booth)
+            placed[r.id] = booth.id
+            if spread:
+                self.category_at[booth.id] = r.category
+        return placed, [r for r in requests if r.id not in placed]
 
-def _least_clashing(
-    fair: _Fair, booths: list[BoothSlot], category: str, category_at: dict[int, str]
-) -> tuple[BoothSlot, int]:
-    """The best-ranked booth among those with the fewest same-category neighbours."""
-    best, fewest = booths[0], 5
-    for booth in booths:
-        clashes = fair.clashes(booth.id, category, category_at)
-        if clashes < fewest:
-            best, fewest = booth, clashes
-            if clashes == 0:
-                break
-    return best, fewest
+    def _best_booth(
+        self, plan: Plan, free: dict[Offer, list[BoothSlot]], r: Request, spread: bool
+    ) -> BoothSlot:
+        needs = self.needs[r.id]
+        options = []
+        for offer, booths in free.items():
+            if booths and fits(needs, offer):
+                booth, clashes = booths[0], 0
+                if spread:
+                    booth, clashes = self._least_clashing(booths, r.category)
+                spills = offer.food and not needs.food_only
+                shadeless = r.wants_shade and not offer.shade
+                key = (spills, shadeless, clashes, _booth_key(booth))
+                options.append((key, offer, booth))
+        for _, offer, booth in sorted(options, key=lambda o: o[0]):
+            if plan.take(needs, offer):
+                return booth
+        raise AssertionError("the plan promised this request a booth")
 
+    def _least_clashing(
+        self, booths: list[BoothSlot], category: str
+    ) -> tuple[BoothSlot, int]:
+        """The best-ranked booth among those with the fewest same-category neighbours."""
+        best, fewest = booths[0], len(self.near[booths[0].id]) + 1
+        for booth in booths:
+            clashes = self.clashes(booth.id, category)
+            if clashes < fewest:
+                best, fewest = booth, clashes
+                if clashes == 0:
+                    break
+        return best, fewest
 
-def _swap_apart(
-    fair: _Fair,
-    placed: dict[int, int],
-    category_at: dict[int, str],
-    by_id: dict[int, Request],
-) -> None:
-    """Swap placed vendors pairwise while it lowers same-category neighbours without
-    breaking a rule or costing a vendor their shade. The booths used stay the same."""
-    for _ in range(SWAP_PASSES):
-        improved = False
-        for a in sorted(placed):
-            if fair.clashes(placed[a], by_id[a].category, category_at) == 0:
-                continue
-            b = _best_partner(fair, placed, category_at, by_id, a)
-            if b is not None:
-                placed[a], placed[b] = placed[b], placed[a]
-                category_at[placed[a]], category_at[placed[b]] = (
-                    by_id[a].category,
-                    by_id[b].category,
-                )
-                improved = True
-        if not improved:
-            return
+    def swap_apart(self, placed: dict[int, int]) -> None:
+        """Swap placed vendors pairwise while that lowers same-category neighbours
+        without breaking a rule or costing a vendor their shade. The booths used stay
+        the same, and so does the number of vendors outside the food zone in it."""
+        for _ in range(SWAP_PASSES):
+            improved = False
+            for a in sorted(placed):
+                if self.clashes(placed[a], self.request[a].category) == 0:
+                    continue
+                b = self._best_partner(placed, a)
+                if b is not None:
+                    placed[a], placed[b] = placed[b], placed[a]
+                    self.category_at[placed[a]] = self.request[a].category
+                    self.category_at[placed[b]] = self.request[b].category
+                    improved = True
+            if not improved:
+                return
 
+    def _best_partner(self, placed: dict[int, int], a: int) -> int | None:
+        at_a, best, best_gain = placed[a], None, 0
+        for b, at_b in placed.items():
+            if (
+                self.request[b].category != self.request[a].category
+                and fits(self.needs[a], self.offer[at_b])
+                and fits(self.needs[b], self.offer[at_a])
+                and self._shadeless(a, at_b) + self._shadeless(b, at_a)
+                <= self._shadeless(a, at_a) + self._shadeless(b, at_b)
+                and (gain := self._swap_gain(at_a, at_b)) > best_gain
+            ):
+                best, best_gain = b, gain
+        return best
 
-def _best_partner(
-    fair: _Fair,
-    placed: dict[int, int],
-    category_at: dict[int, str],
-    by_id: dict[int, Request],
-    a: int,
-) -> int | None:
-    at_a, kind_a = placed[a], fair.kind[a]
-    best, best_gain = None, 0
-    for b, at_b in placed.items():
-        if by_id[b].category == by_id[a].category:
-            continue
-        if not (_fits(kind_a, fair.cls[at_b]) and _fits(fair.kind[b], fair.cls[at_a])):
-            continue
-        if _shadeless(fair, by_id[a], at_b) + _shadeless(
-            fair, by_id[b], at_a
-        ) > _shadeless(fair, by_id[a], at_a) + _shadeless(fair, by_id[b], at_b):
-            continue
-        gain = _swap_gain(fair, category_at, at_a, at_b)
-        if gain > best_gain:
-            best, best_gain = b, gain
-    return best
+    def _shadeless(self, request_id: int, booth_id: int) -> int:
+        return self.request[request_id].wants_shade and not self.offer[booth_id].shade
 
+    def _swap_gain(self, x: int, y: int) -> int:
+        """Same-category neighbours removed by swapping the vendors of booths x and y."""
+        at = self.category_at
 
-def _shadeless(fair: _Fair, request: Request, booth_id: int) -> int:
-    return int(request.wants_shade and not fair.cls[booth_id].shade)
+        def around() -> int:
+            return self.clashes(x, at[x]) + self.clashes(y, at[y])
 
+        before = around()
+        at[x], at[y] = at[y], at[x]
+        after = around()
+        at[x], at[y] = at[y], at[x]
+        return before - after
 
-def _swap_gain(fair: _Fair, category_at: dict[int, str], x: int, y: int) -> int:
-    """How many same-category neighbours swapping the vendors of booths x and y removes."""
-
-    def around() -> int:
-        return fair.clashes(x, category_at[x], category_at) + fair.clashes(
-            y, category_at[y], category_at
-        )
-
-    before = around()
-    category_at[x], category_at[y] = category_at[y], category_at[x]
-    after = around()
-    category_at[x], category_at[y] = category_at[y], category_at[x]
-    return before - after
-
-
-def _reason(fair: _Fair, request: Request, usable: list[BoothSlot]) -> str:
-    """Why a request got no booth: the first need no usable booth meets, else all taken."""
-    kind, offered = fair.kind[request.id], {fair.cls[b.id] for b in usable}
-    for needed, attribute, reason in (
-        (kind.power, "power", NO_POWER),
-        (kind.step_free, "step_free", NO_STEP_FREE),
-        (kind.food_only, "food", NO_FOOD_ZONE),
-    ):
-        if needed:
-            offered = {c for c in offered if getattr(c, attribute)}
-            if not offered:
-                return reason
-    return NO_FREE_BOOTH
-
-
-class _Plan:
-    """How many requests of each kind can still be placed, and in which booth classes:
-    a tiny max-flow (8 kinds, 16 classes). Placing a request asks it first, so that a
-    good-looking booth never costs another vendor their place."""
-
-    def __init__(self, spare: Counter):
-        self.spare = spare  # class -> free booths not promised to anyone
-        self.flow: Counter = (
-            Counter()
-        )  # (kind, class) -> requests promised a booth there
-
-    def copy(self) -> "_Plan":
-        twin = _Plan(Counter(self.spare))
-        twin.flow = Counter(self.flow)
-        return twin
-
-    def add(self, kind: _Kind) -> bool:
-        """Promise one more request of this kind a booth, moving earlier promises along
-        an augmenting path if needed. False when that is impossible."""
-        came_from: dict[tuple, tuple | None] = {kind: None}
-        queue = deque([kind])
-        while queue:
-            node = queue.popleft()
-            if isinstance(node, _Class) and self.spare[node] > 0:
-                self._follow(node, came_from)
-                return True
-            if isinstance(node, _Kind):  # a request may go to any class it fits
-                nexts = [c for c in _CLASSES if _fits(node, c)]
-            else:  # or push a request promised this class elsewhere
-                nexts = [k for k in _KINDS if self.flow[k, node] > 0]
-            for nxt in nexts:
-                if nxt not in came_from:
-                    came_from[nxt] = node
-                    queue.append(nxt)
-        return False
-
-    def _follow(self, end: _Class, came_from: dict) -> None:
-        self.spare[end] -= 1
-        node = end
-        while (before := came_from[node]) is not None:
-            if isinstance(node, _Class):
-                self.flow[before, node] += 1
-            else:
-                self.flow[node, before] -= 1
-            node = before
-
-    def take(self, kind: _Kind, cls: _Class) -> bool:
-        """Place a promised request of `kind` in a booth of `cls` if every other promise
-        can still be kept; the plan changes only when it returns True."""
-        if self.flow[kind, cls] > 0:
-            self.flow[kind, cls] -= 1
-            return True
-        trial = self.copy()
-        promised = next(c for c in _CLASSES if trial.flow[kind, c] > 0)
-        trial.flow[kind, promised] -= 1
-        trial.spare[promised] += 1
-        if trial.spare[cls] > 0:
-            trial.spare[cls] -= 1
-            return self._adopt(trial)
-        for other in _KINDS:
-            if trial.flow[other, cls] > 0:
-                moved = trial.copy()
-                moved.flow[other, cls] -= 1  # this request takes that promised booth...
-                if moved.add(other):  # ...if its owner can be promised another
-                    return self._adopt(moved)
-        return False
-
-    def _adopt(self, other: "_Plan") -> bool:
-        self.spare, self.flow = other.spare, other.flow
-        return True
+    def reason(self, request: Request, usable: list[BoothSlot]) -> str:
+        """Why a request got no booth: the first need that no usable booth meets, or
+        else the booths that fit went to others."""
+        needs, offered = self.needs[request.id], {self.offer[b.id] for b in usable}
+        for needed, attribute, reason in (
+            (needs.power, "power", NO_POWER),
+            (needs.step_free, "step_free", NO_STEP_FREE),
+            (needs.food_only, "food", NO_FOOD_ZONE),
+        ):
+            if needed:
+                offered = {o for o in offered if getattr(o, attribute)}
+                if not offered:
+                    return reason
+        return NO_FREE_BOOTH
