@@ -259,7 +259,10 @@ def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
 
 
 def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
-    if img.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+    if img.mode.startswith("I"):
+        # 16-bit greys: Pillow's own conversion would clip everything above 255 to white.
+        img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    elif img.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
         img = img.convert("RGBA" if _has_alpha(img) else "RGB")
     if img.size == size and box is None:
         return img
