@@ -12,8 +12,10 @@ with the same output sizes and encoder settings:
   variants resized from it.
 
 Prints ms per photo, the peak memory of our process, the speed-up over naive, the ratio to
-libvips and the worst PSNR of our variants against the naive ones. Usage:
-    python bench/images.py [--quick] [--photos N]
+libvips and the worst PSNR of our variants against the naive ones (compared as pixels before
+encoding: the encoders are the same on both sides, and two lossy encodes of near-identical
+pixels differ by encoder noise alone, about 37 dB). Usage:
+    python bench/images.py [--quick] [--photos N] [--webp-method 0-6]
 """
 
 import argparse
@@ -153,8 +155,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_worker(pipeline: str, folder: Path) -> dict:
+def run_worker(pipeline: str, folder: Path, webp_method: int) -> dict:
     cmd = [sys.executable, __file__, "--worker", pipeline, str(folder)]
+    cmd += ["--webp-method", str(webp_method)]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -203,8 +206,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 photos instead of 10")
     parser.add_argument("--photos", type=int)
+    parser.add_argument(
+        "--webp-method",
+        type=int,
+        default=images.WEBP_OPTIONS["method"],
+        help="WebP effort 0-6 for all three pipelines (default: the pipeline's own)",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    images.WEBP_OPTIONS["method"] = args.webp_method
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]))
         return
@@ -219,7 +229,7 @@ def main() -> None:
         print(f"{count} photos of 12 MP, {total / count / 1e6:.1f} MB on average")
         results = {}
         for name in PIPELINES:
-            results[name] = run_worker(name, folder)
+            results[name] = run_worker(name, folder, args.webp_method)
             figures = results[name]
             print(
                 f"{name:>6}: {figures['ms']:7.1f} ms/photo, peak {figures['peak_rss_mb']:.0f} MB"

@@ -223,6 +223,8 @@ def _damaged_is_an_error():
     # Truncated data, a corrupt stream or a broken chunk only shows once the pixels are decoded.
     try:
         yield
+    except Image.DecompressionBombError as exc:  # a frame larger than the header said
+        raise _error("too_many_pixels") from exc
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
         raise _error("damaged") from exc
 
