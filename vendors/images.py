@@ -9,6 +9,12 @@ Variant widths: never upscaled. The largest variant is min(image width, 1280); t
 standard widths below it follow. A 900-px-wide photo gives 900, 640 and 320; a 300-px one gives
 only 300.
 
+Memory: the declared size is checked before anything is decoded (MAX_PIXELS, and Pillow's
+bomb warning is an error), JPEGs decode already shrunk, transparent images are flattened and
+shrunk in strips, and the decoded photo is freed once the largest variant exists. The worst
+case, a 40-megapixel transparent PNG, peaks near 4 bytes x MAX_PIXELS (about 220 MB); a
+12-megapixel phone JPEG needs about 50 MB.
+
 Key layout: `img/<2 hex>/<32 hex>/<width>.<webp|jpg>` (and `original.<jpg|png>` when originals
 are kept). The hash covers the uploaded bytes and PIPELINE_VERSION, so the same photo uploaded
 twice gets the same keys (stored once), and a change of settings never collides with files
@@ -244,7 +250,7 @@ def _turned(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
     """Yield each variant: the largest resized once from the decoded photo, each smaller one
-    from the one before it."""
+    from the one before it. Closes `img` as soon as it is no longer needed, to free it."""
     sizes = variant_sizes(*_turned(img.size, orientation))
     target = _turned(sizes[0], orientation)
     box = None
@@ -253,8 +259,17 @@ def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
         drafted = img.draft("RGB", target)
         box = drafted[1] if drafted else None
     img.load()
+    source, info = img, img.info
+    if _has_alpha(img):
+        # Shrink while flattening by up to half the way (a reducing gap of 2, still good).
+        factor = max(1, int(min(img.width / target[0], img.height / target[1]) / 2))
+        source = _flatten(img, factor)
+        box = (0, 0, img.width / factor, img.height / factor)
     # Resize before turning and converting colours: both then touch far fewer pixels.
-    current = _to_srgb(_upright(_resize(img, target, box), orientation), img.info)
+    current = _resize(source, target, box)
+    if current is not img:
+        img.close()
+    current = _to_srgb(_upright(current, orientation), info)
     for size in sizes:
         current = _resize(current, size)
         yield current
@@ -264,8 +279,8 @@ def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
     if img.mode.startswith("I"):
         # 16-bit greys: Pillow's own conversion would clip everything above 255 to white.
         img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif img.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
-        img = img.convert("RGBA" if _has_alpha(img) else "RGB")
+    elif img.mode not in ("RGB", "L", "CMYK"):
+        img = img.convert("RGB")
     if img.size == size and box is None:
         return img
     # reducing_gap: first shrink by a whole factor with a fast box filter when the photo is at
@@ -283,21 +298,29 @@ def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
 
 
+def _flatten(img: Image.Image, factor: int = 1) -> Image.Image:
+    """Transparency onto white, shrunk `factor` times, a strip at a time: resizing with alpha,
+    Pillow would make a full-size premultiplied copy and double a big PNG's memory."""
+    width, height = img.size
+    out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
+    step = factor * max(1, 256 // factor)
+    for top in range(0, height, step):
+        strip = img.crop((0, top, width, min(top + step, height))).convert("RGBA")
+        flat = Image.new("RGB", strip.size, "white")
+        flat.paste(strip, mask=strip.getchannel("A"))
+        out.paste(flat.reduce(factor) if factor > 1 else flat, (0, top // factor))
+    return out
+
+
 def _to_srgb(img: Image.Image, info: dict) -> Image.Image:
-    """Colours through the embedded ICC profile to sRGB; transparency goes onto white."""
-    if img.mode in ("RGBA", "LA"):
-        background = Image.new("RGB", img.size, "white")
-        background.paste(img.convert("RGBA"), mask=img.getchannel("A"))
-        img = background
+    """Colours through the embedded ICC profile to sRGB."""
     icc = info.get("icc_profile")
     if icc:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             return ImageCms.profileToProfile(img, profile, _SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
-            return img.convert(
-                "RGB"
-            )  # a broken or mismatched profile: pixels as they are
+            pass  # a broken or mismatched profile: the pixels as they are
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
@@ -312,7 +335,8 @@ def _encode(img: Image.Image, fmt: str, options: dict) -> bytes:
 def _clean_original(img: Image.Image, orientation: int, digest: str) -> Variant:
     """The full-size photo, upright, in sRGB and without metadata (a PNG stays lossless)."""
     img.load()
-    clean = _to_srgb(_upright(_resize(img, img.size), orientation), img.info)
+    source = _flatten(img) if _has_alpha(img) else img
+    clean = _to_srgb(_upright(_resize(source, img.size), orientation), img.info)
     fmt, options = (
         ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
     )

@@ -184,6 +184,16 @@ def test_png_and_webp_are_accepted_and_transparency_goes_on_white(fmt):
     assert _is_red(largest.getpixel((20, 20)))
 
 
+def test_a_wide_transparent_png_is_flattened_while_shrinking():
+    img = Image.new("LA", (5200, 1000), (0, 0))
+    img.paste((40, 255), (0, 0, 1040, 200))
+    result = process_image(factory.encode(img, "PNG"))
+    largest = Image.open(io.BytesIO(result.variants[0].data)).convert("RGB")
+    assert largest.size == (1280, 246)
+    assert _close(largest.getpixel((10, 10)), (40, 40, 40), 6)
+    assert _close(largest.getpixel((1200, 200)), (255, 255, 255), 6)
+
+
 def test_sixteen_bit_grey_png_keeps_its_tones():
     img = Image.new("I;16", (300, 200), 32768)
     largest = Image.open(
