@@ -52,13 +52,13 @@ ORIGINAL_JPEG_OPTIONS = {"quality": 95, "subsampling": "4:4:4"}
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
 # Image.transpose operations for EXIF orientations 2-8 (1 is upright).
 _TRANSPOSE = {
-    2: [Image.Transpose.FLIP_LEFT_RIGHT],
-    3: [Image.Transpose.ROTATE_180],
-    4: [Image.Transpose.FLIP_TOP_BOTTOM],
-    5: [Image.Transpose.TRANSPOSE],
-    6: [Image.Transpose.ROTATE_270],
-    7: [Image.Transpose.TRANSVERSE],
-    8: [Image.Transpose.ROTATE_90],
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
 }
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
@@ -72,9 +72,11 @@ class ImageError(Exception):
         self.message = message
 
 
-def _error(
+def image_error(
     code: str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
 ) -> ImageError:
+    """The refusal for `code`; e.g. image_error("too_large") for a request over the size limit
+    (HTTP 413), so that it reads like the same form error."""
     messages = {
         "unreadable": lazy_gettext(
             "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
@@ -204,23 +206,23 @@ _ENCODINGS = (("webp", "WEBP", WEBP_OPTIONS), ("jpg", "JPEG", JPEG_OPTIONS))
 def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
     """Identify the format from the content and check the declared size, decoding nothing."""
     if not data:
-        raise _error("empty")
+        raise image_error("empty")
     if len(data) > max_bytes:
-        raise _error("too_large", max_bytes=max_bytes)
+        raise image_error("too_large", max_bytes=max_bytes)
     with warnings.catch_warnings():
         # Pillow only warns on a possible decompression bomb below twice its limit.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             img = Image.open(io.BytesIO(data), formats=FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _error("too_many_pixels", max_pixels=max_pixels) from exc
+            raise image_error("too_many_pixels", max_pixels=max_pixels) from exc
         except UnidentifiedImageError as exc:
-            raise _error("unreadable") from exc
+            raise image_error("unreadable") from exc
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _error("damaged") from exc
+            raise image_error("damaged") from exc
     if img.width * img.height > max_pixels:
         img.close()
-        raise _error("too_many_pixels", max_pixels=max_pixels)
+        raise image_error("too_many_pixels", max_pixels=max_pixels)
     return img
 
 
@@ -230,9 +232,9 @@ def _damaged_is_an_error():
     try:
         yield
     except Image.DecompressionBombError as exc:  # a frame larger than the header said
-        raise _error("too_many_pixels") from exc
+        raise image_error("too_many_pixels") from exc
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-        raise _error("damaged") from exc
+        raise image_error("damaged") from exc
 
 
 def _orientation(img: Image.Image) -> int:
@@ -289,9 +291,7 @@ def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
 
 
 def _upright(img: Image.Image, orientation: int) -> Image.Image:
-    for op in _TRANSPOSE.get(orientation, ()):
-        img = img.transpose(op)
-    return img
+    return img.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else img
 
 
 def _has_alpha(img: Image.Image) -> bool:
