@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     load_config(app, config)
 
-    from marketplace import auth, cli, errors, i18n, mail, security
+    from marketplace import auth, cli, errors, i18n, mail, security, storage
     from marketplace.database import configure_sqlite
     from marketplace.extensions import csrf, db, limiter, migrate
 
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     _import_models()
