@@ -115,7 +115,7 @@ def edit(vendor_id: int):
     form = ProfileForm(obj=vendor)
     if form.validate_on_submit():
         try:
-            _, old_keys = save_profile_form(form, vendor, vendor.user, current_user)
+            old_keys = save_profile_form(form, vendor, vendor.user, current_user)[1]
         except (ProfileError, ImageError) as e:
             form_failed(form, e)
         else:

@@ -37,7 +37,9 @@ def png_bytes(size=(300, 200), colour=(200, 40, 40)) -> bytes:
 
 @pytest.fixture
 def mailbox(app):
-    """mailbox(address) -> list of (subject, body) sent to that address, oldest first."""
+    """mailbox(address) -> list of (subject, body) sent to that address during this test."""
+    for old in Path(app.instance_path, "mail").glob("*.eml"):
+        old.unlink()
 
     def read(address: str) -> list[tuple[str, str]]:
         found = []
