@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from marketplace import audit
 from marketplace.auth.access import staff_required
+from marketplace.auth.services import AccountError
 from marketplace.extensions import db
 from vendors import assisted
 from vendors.access import get_vendor_for_staff
@@ -139,6 +140,9 @@ def register():
             upload = form.logo_file.data
             if upload and upload.filename:
                 set_logo(vendor, upload.read())
+        except AccountError as e:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(e)]
         except (ProfileError, ImageError) as e:
             form_failed(form, e)
         else:

@@ -36,12 +36,10 @@ class ClaimError(ValueError):
 def register_assisted(actor: User, name: str, email: str, data: dict) -> tuple[VendorProfile, str]:
     """Create an entrepreneur's account (no password yet) and profile on their behalf.
 
-    The caller has checked that the person consented. Returns the profile and its claim code.
+    The caller has checked that the person consented. Returns the profile and its claim code;
+    raises AccountError when the e-mail is taken.
     """
-    try:
-        user = accounts.create_user(email, None, Role.ENTREPRENEUR, name)
-    except accounts.AccountError as e:
-        raise ProfileError(str(e)) from None
+    user = accounts.create_user(email, None, Role.ENTREPRENEUR, name)
     vendor = complete_profile(user, data, actor=actor, assisted_by_id=actor.id, consent_at=utcnow())
     return vendor, new_claim_code(vendor, actor)
 

@@ -88,7 +88,13 @@ class VendorProfile(db.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.status == VendorStatus.VERIFIED.value
+        return self.status == VendorStatus.VERIFIED.value and self.deleted_at is None
+
+    @classmethod
+    def is_listed(cls):
+        """SQL condition for who the public catalogue shows and who may apply to fairs:
+        verified and not deleted (a deleted account keeps its anonymous row for reports)."""
+        return (cls.status == VendorStatus.VERIFIED.value) & cls.deleted_at.is_(None)
 
 
 class Product(db.Model):

@@ -100,6 +100,8 @@ def test_deleting_removes_the_person_and_keeps_anonymous_sales(client, auth, ros
     assert vendor.phone is None and vendor.story == "" and vendor.gender is None
     assert vendor.slug.startswith("eliminado-")
     assert vendor.logo_id is None
+    assert not vendor.is_verified
+    assert db.session.scalar(db.select(VendorProfile.id).where(VendorProfile.is_listed())) is None
     product = db.session.scalar(db.select(Product))
     assert product.deleted_at is not None and not product.visible and product.photos == []
     sale = db.session.scalar(db.select(Sale))
@@ -110,6 +112,8 @@ def test_deleting_removes_the_person_and_keeps_anonymous_sales(client, auth, ros
     # Signed out, cannot sign in again, and the e-mail is free to register anew.
     assert client.get("/me").status_code == 302
     assert auth.login("rosa@example.hn").status_code == 401
+    again = {"name": "Rosa", "email": "rosa@example.hn", "password": "otra-clave-9"}
+    assert client.post("/register", data={**again, "confirm": "otra-clave-9"}).status_code == 302
 
 
 def test_another_entrepreneurs_profile_is_never_reachable(client, auth, make, rosa):
