@@ -1,7 +1,10 @@
 """Registering someone at a ministry desk, and that person claiming the account with a code."""
 
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +180,32 @@ def test_no_code_for_an_account_its_owner_already_uses(client, make, organizer):
     assert "Esta cuenta ya tiene contraseña" in page
     db.session.refresh(vendor)
     assert vendor.claim_code_hash is None
+
+
+# The suite's app runs without rate limits (Flask-Limiter is configured once per process), so
+# this check runs a small app of its own, with limits on, in a separate process.
+RATE_LIMIT_SCRIPT = """
+import sys, tempfile
+from flask_migrate import upgrade
+from marketplace import create_app
+folder = tempfile.mkdtemp()
+app = create_app({"APP_ENV": "testing", "RATELIMIT_ENABLED": True, "INSTANCE_PATH": folder,
+                  "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/claim.db",
+                  "CLAIM_RATE_LIMIT": "3 per minute"})
+with app.app_context():
+    upgrade()
+client = app.test_client()
+form = {"identifier": "rosa@example.hn", "code": "AAAA-AAAA"}
+print(" ".join(str(client.post("/claim", data=form).status_code) for _ in range(5)))
+"""
+
+
+def test_claim_attempts_are_rate_limited():
+    result = subprocess.run(
+        [sys.executable, "-c", RATE_LIMIT_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split() == ["422", "422", "422", "429", "429"], result.stderr

@@ -1,9 +1,12 @@
 """Organisers verify or reject profiles; every decision is recorded and the entrepreneur told."""
 
+import threading
+
 import pytest
 
 from marketplace.audit import AuditEntry
 from marketplace.database import db
+from tests.factories import PASSWORD
 from tests.vendors.conftest import profile_data
 from vendors.models import VendorProfile, VendorStatus
 
@@ -161,3 +164,29 @@ def test_demographic_answers_are_not_shown_even_to_organisers(client, make, orga
     vendor = make.vendor(gender="woman", age_range="35-44")
     page = client.get(f"/admin/vendors/{vendor.id}").get_data(as_text=True)
     assert "Mujer" not in page and "35-44" not in page and "35–44" not in page
+
+
+@pytest.mark.postgres
+def test_two_organisers_verifying_at_once_make_one_decision(app, make):
+    make.organizer(email="a@example.hn")
+    make.organizer(email="b@example.hn")
+    vendor_id = make.vendor(status=VendorStatus.PENDING).id
+    clients = []
+    for email in ("a@example.hn", "b@example.hn"):
+        c = app.test_client()
+        c.post("/login", data={"email": email, "password": PASSWORD})
+        clients.append(c)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def verify(c):
+        barrier.wait()
+        statuses.append(c.post(f"/admin/vendors/{vendor_id}/verify").status_code)
+
+    threads = [threading.Thread(target=verify, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [302, 409]
+    assert len(decisions(vendor_id)) == 1
