@@ -10,7 +10,12 @@ from marketplace.auth.services import AccountError
 from marketplace.extensions import db
 from vendors import assisted
 from vendors.access import get_vendor_for_staff
-from vendors.forms import AssistedRegistrationForm, ClaimCodeForm, ProfileForm, RejectForm
+from vendors.forms import (
+    AssistedRegistrationForm,
+    ClaimCodeForm,
+    RejectForm,
+    profile_form,
+)
 from vendors.images import ImageError
 from vendors.logo import remove_files, set_logo
 from vendors.models import VendorProfile, VendorStatus
@@ -113,7 +118,7 @@ def reject(vendor_id: int):
 @staff_required
 def edit(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
-    form = ProfileForm(obj=vendor)
+    form = profile_form(vendor)
     if form.validate_on_submit():
         try:
             old_keys = save_profile_form(form, vendor, vendor.user, current_user)[1]
@@ -139,7 +144,7 @@ def register():
             )
             upload = form.logo_file.data
             if upload and upload.filename:
-                set_logo(vendor, upload.read())
+                set_logo(vendor, upload.read(), current_user)
         except AccountError as e:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(e)]

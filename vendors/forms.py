@@ -9,7 +9,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.forms import email_field, new_password_fields, strip
-from vendors.contact import normalise_phone
+from vendors.contact import display_phone, normalise_phone
 from vendors.profiles import AGE_RANGES, GENDERS, PROFILE_FIELDS
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
@@ -120,6 +120,15 @@ class ProfileForm(FlaskForm):
         for name in ("phone", "whatsapp", "returned_from", "gender", "age_range"):
             data[name] = data[name] or None
         return data
+
+
+def profile_form(vendor) -> ProfileForm:
+    """The form filled from a saved profile, numbers written the way people type them."""
+    form = ProfileForm(obj=vendor)
+    if vendor is not None and not form.is_submitted():
+        form.phone.data = display_phone(vendor.phone)
+        form.whatsapp.data = display_phone(vendor.whatsapp)
+    return form
 
 
 class AssistedRegistrationForm(ProfileForm):

@@ -1,5 +1,7 @@
 """A profile's photo or logo: stored through the image pipeline, removed with the account."""
 
+from marketplace import audit
+from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.storage import get_storage
 from vendors.images import process_image
@@ -29,10 +31,11 @@ def store_image(data: bytes) -> Image:
     return image
 
 
-def set_logo(vendor: VendorProfile, data: bytes) -> list[str]:
+def set_logo(vendor: VendorProfile, data: bytes, actor: User) -> list[str]:
     """Replace the logo; returns the storage keys of an old logo nothing else uses any more."""
     old = vendor.logo
     vendor.logo = store_image(data)
+    audit.record(actor, "vendor.logo_changed", "vendor", vendor.id)
     db.session.flush()
     return release_image(old) if old is not None and old.id != vendor.logo.id else []
 

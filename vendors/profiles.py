@@ -30,6 +30,7 @@ AUDIT_LABELS = {
     "vendor.verified": _l("Verified"),
     "vendor.rejected": _l("Rejected"),
     "vendor.pending": _l("Sent back for verification"),
+    "vendor.logo_changed": _l("New photo or logo"),
     "vendor.claim_code_issued": _l("Claim code issued"),
     "vendor.claimed": _l("Account claimed by its owner"),
 }

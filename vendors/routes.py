@@ -19,7 +19,13 @@ from marketplace.extensions import db, limiter
 from vendors import assisted, privacy
 from vendors.access import get_own_profile
 from vendors.contact import display_phone, public_phone, whatsapp_link
-from vendors.forms import ClaimForm, ClaimPasswordForm, DeleteAccountForm, ProfileForm
+from vendors.forms import (
+    ClaimForm,
+    ClaimPasswordForm,
+    DeleteAccountForm,
+    ProfileForm,
+    profile_form,
+)
 from vendors.images import ImageError
 from vendors.logo import image_url, remove_files, set_logo
 from vendors.profiles import (
@@ -69,7 +75,7 @@ def save_profile_form(form: ProfileForm, vendor, owner, actor):
     else:
         update_profile(vendor, form.profile_data(), actor)
     upload = form.logo_file.data
-    old_keys = set_logo(vendor, upload.read()) if upload and upload.filename else []
+    old_keys = set_logo(vendor, upload.read(), actor) if upload and upload.filename else []
     return vendor, old_keys
 
 
@@ -85,7 +91,7 @@ def form_failed(form: ProfileForm, error: Exception) -> None:
 @entrepreneur_required
 def edit_profile():
     vendor = get_own_profile(required=False)
-    form = ProfileForm(obj=vendor)
+    form = profile_form(vendor)
     if form.validate_on_submit():
         is_new = vendor is None
         try:

@@ -144,6 +144,7 @@ def test_editing_keeps_the_address_that_qr_codes_point_to(client, entrepreneur):
     response = client.post("/me/profile", data=profile_data(business_name="Café Rosa y Familia"))
     assert response.headers["Location"] == "/me"
     vendor = db.session.scalar(db.select(VendorProfile))
+    assert 'value="9876-5432"' in client.get("/me/profile").get_data(as_text=True)
     assert vendor.business_name == "Café Rosa y Familia"
     assert vendor.slug == "cafe-dona-rosa"
     assert count_profiles() == 1
@@ -167,6 +168,7 @@ def test_a_logo_is_stored_as_clean_variants(client, entrepreneur):
     assert vendor.logo is not None
     for variant in vendor.logo.variants:
         assert get_storage().exists(variant["key"])
+    assert 'class="profile-logo" src="/media/img/' in client.get("/me").get_data(as_text=True)
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_saved(client, entrepreneur):
