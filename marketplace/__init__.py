@@ -57,7 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
+    from vendors.admin_routes import bp as vendor_admin_bp
     from vendors.routes import bp as vendors_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, vendor_admin_bp, fairs_bp):
         app.register_blueprint(bp)

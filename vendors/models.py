@@ -75,6 +75,9 @@ class VendorProfile(db.Model):
     #: Set for assisted registration at a ministry desk: who helped and when consent was given.
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     consent_at: Mapped[datetime | None]
+    #: SHA-256 of the one-time code that lets an assisted entrepreneur claim the account.
+    claim_code_hash: Mapped[str | None] = mapped_column(String(64))
+    claim_code_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
@@ -85,7 +88,13 @@ class VendorProfile(db.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.status == VendorStatus.VERIFIED.value
+        return self.status == VendorStatus.VERIFIED.value and self.deleted_at is None
+
+    @classmethod
+    def is_listed(cls):
+        """SQL condition for who the public catalogue shows and who may apply to fairs:
+        verified and not deleted (a deleted account keeps its anonymous row for reports)."""
+        return (cls.status == VendorStatus.VERIFIED.value) & cls.deleted_at.is_(None)
 
 
 class Product(db.Model):

@@ -68,7 +68,7 @@ def register():
             db.session.commit()
             start_session(user)
             flash(_("Welcome to Mercado Retorno! Now tell us about your business."), "success")
-            return redirect(home_for(user))
+            return redirect(url_for("vendors.edit_profile"))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 

@@ -1,0 +1,55 @@
+"""Helpers for the entrepreneur tests: filling the profile form and reading sent mail."""
+
+import email
+import email.policy
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+PROFILE = {
+    "business_name": "Café Doña Rosa",
+    "story": "Tostamos café en Marcala.\nDesde 2019.",
+    "category": "coffee_cacao",
+    "department": "La Paz",
+    "municipality": "Marcala",
+    "phone": "9876-5432",
+    "whatsapp": "+504 3312 4455",
+    "returned_from": "Estados Unidos",
+    "returned_year": "2019",
+    "gender": "woman",
+    "age_range": "35-44",
+}
+
+
+def profile_data(**overrides) -> dict:
+    data = dict(PROFILE)
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def png_bytes(size=(300, 200), colour=(200, 40, 40)) -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def mailbox(app):
+    """mailbox(address) -> list of (subject, body) sent to that address during this test."""
+    for old in Path(app.instance_path, "mail").glob("*.eml"):
+        old.unlink()
+
+    def read(address: str) -> list[tuple[str, str]]:
+        found = []
+        paths = sorted(
+            Path(app.instance_path, "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime_ns
+        )
+        for path in paths:
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if msg["To"] == address:
+                found.append((str(msg["Subject"]), msg.get_content()))
+        return found
+
+    return read

@@ -1,0 +1,202 @@
+"""Organisers' pages about entrepreneurs: the verification queue, decisions, assisted registration."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import audit
+from marketplace.auth.access import staff_required
+from marketplace.auth.services import AccountError
+from marketplace.extensions import db
+from vendors import assisted
+from vendors.access import get_vendor_for_staff
+from vendors.forms import (
+    AssistedRegistrationForm,
+    ClaimCodeForm,
+    RejectForm,
+    profile_form,
+)
+from vendors.images import ImageError
+from vendors.logo import remove_files, set_logo
+from vendors.models import VendorProfile, VendorStatus
+from vendors.profiles import ProfileError, notify_decision, reject_vendor, verify_vendor
+from vendors.routes import form_failed, save_profile_form
+
+bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
+
+PAGE_SIZE = 30
+FILTERS = ("pending", "verified", "rejected", "all")
+
+
+def pending_vendor_count() -> int:
+    """For the organiser panel: how many profiles wait for a decision."""
+    return db.session.scalar(
+        db.select(db.func.count(VendorProfile.id)).where(
+            VendorProfile.status == VendorStatus.PENDING.value, VendorProfile.deleted_at.is_(None)
+        )
+    )
+
+
+@bp.record_once
+def _register_globals(state):
+    state.app.jinja_env.globals["pending_vendor_count"] = pending_vendor_count
+
+
+@bp.get("")
+@staff_required
+def queue():
+    status = request.args.get("status", "pending")
+    if status not in FILTERS:
+        status = "pending"
+    stmt = db.select(VendorProfile).where(VendorProfile.deleted_at.is_(None))
+    if status != "all":
+        stmt = stmt.where(VendorProfile.status == status)
+    # Oldest first: whoever has waited longest is verified first.
+    page = db.paginate(
+        stmt.order_by(VendorProfile.created_at, VendorProfile.id),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("admin/vendors/queue.html", page=page, status=status, filters=FILTERS)
+
+
+def _detail(vendor, reject_form=None, status=200):
+    page = render_template(
+        "admin/vendors/detail.html",
+        vendor=vendor,
+        history=audit.history("vendor", vendor.id),
+        reject_form=reject_form or RejectForm(),
+        code_form=ClaimCodeForm(),
+        claimable=assisted.is_claimable(vendor),
+    )
+    return page, status
+
+
+@bp.get("/<int:vendor_id>")
+@staff_required
+def detail(vendor_id: int):
+    return _detail(get_vendor_for_staff(vendor_id))
+
+
+@bp.post("/<int:vendor_id>/verify")
+@staff_required
+def verify(vendor_id: int):
+    vendor = get_vendor_for_staff(vendor_id, for_update=True)
+    try:
+        verify_vendor(vendor, current_user)
+    except ProfileError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+        return _detail(get_vendor_for_staff(vendor_id), status=409)
+    db.session.commit()
+    notify_decision(vendor)
+    flash(_("%(name)s is verified.", name=vendor.business_name), "success")
+    return redirect(url_for("vendor_admin.queue"))
+
+
+@bp.post("/<int:vendor_id>/reject")
+@staff_required
+def reject(vendor_id: int):
+    vendor = get_vendor_for_staff(vendor_id, for_update=True)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _detail(vendor, form, status=422)
+    try:
+        reject_vendor(vendor, current_user, form.reason.data)
+    except ProfileError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+        return _detail(get_vendor_for_staff(vendor_id), form, status=409)
+    db.session.commit()
+    notify_decision(vendor)
+    flash(_("%(name)s was rejected; we told them why.", name=vendor.business_name), "success")
+    return redirect(url_for("vendor_admin.queue"))
+
+
+@bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(vendor_id: int):
+    vendor = get_vendor_for_staff(vendor_id)
+    form = profile_form(vendor)
+    if form.validate_on_submit():
+        try:
+            old_keys = save_profile_form(form, vendor, vendor.user, current_user)[1]
+        except (ProfileError, ImageError) as e:
+            form_failed(form, e)
+        else:
+            db.session.commit()
+            remove_files(old_keys)
+            flash(_("The profile is saved."), "success")
+            return redirect(url_for("vendor_admin.detail", vendor_id=vendor.id))
+    status = 422 if form.errors else 200
+    return render_template("admin/vendors/edit.html", form=form, vendor=vendor), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def register():
+    form = AssistedRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            vendor, code = assisted.register_assisted(
+                current_user, form.name.data, form.email.data, form.profile_data()
+            )
+            upload = form.logo_file.data
+            if upload and upload.filename:
+                set_logo(vendor, upload.read(), current_user)
+        except AccountError as e:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(e)]
+        except (ProfileError, ImageError) as e:
+            form_failed(form, e)
+        else:
+            db.session.commit()
+            return _show_code(vendor, code, form.send_email.data)
+    status = 422 if form.errors else 200
+    return render_template("admin/vendors/register.html", form=form), status
+
+
+def _show_code(vendor, code: str, send_email: bool):
+    """Keep the fresh code for one showing of the printable page (it is stored only hashed)."""
+    if send_email:
+        assisted.send_claim_mail(vendor, _claim_text(vendor, code))
+    session["claim_code"] = {"vendor_id": vendor.id, "code": code}
+    return redirect(url_for("vendor_admin.claim_code", vendor_id=vendor.id))
+
+
+def _claim_text(vendor, code: str) -> str:
+    return assisted.claim_message(vendor, code, url_for("vendors.claim", _external=True))
+
+
+@bp.get("/<int:vendor_id>/claim-code")
+@staff_required
+def claim_code(vendor_id: int):
+    vendor = get_vendor_for_staff(vendor_id)
+    shown = session.pop("claim_code", None) or {}
+    code = shown.get("code") if shown.get("vendor_id") == vendor.id else None
+    message = _claim_text(vendor, code) if code else None
+    return render_template(
+        "admin/vendors/claim_code.html",
+        vendor=vendor,
+        code=code,
+        message=message,
+        whatsapp=assisted.claim_whatsapp_link(vendor, message) if message else None,
+        form=ClaimCodeForm(),
+        claimable=assisted.is_claimable(vendor),
+    )
+
+
+@bp.post("/<int:vendor_id>/claim-code")
+@staff_required
+def new_claim_code(vendor_id: int):
+    vendor = get_vendor_for_staff(vendor_id, for_update=True)
+    form = ClaimCodeForm()
+    try:
+        code = assisted.new_claim_code(vendor, current_user)
+    except ProfileError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+        return redirect(url_for("vendor_admin.detail", vendor_id=vendor.id))
+    db.session.commit()
+    return _show_code(vendor, code, form.send_email.data)
