@@ -116,9 +116,17 @@ class LayoutForm(FlaskForm):
     )
 
 
+def _row_index(value) -> int:
+    """A row number, or -1 for anything else, which the layout service then refuses."""
+    return int(value) if str(value).isdigit() else -1
+
+
 class RowForm(FlaskForm):
-    row = SelectField(_l("Row"), coerce=int)
-    action = SelectField(_l("Change"), choices=list(ROW_ACTION_LABELS.items()))
+    # Unknown rows and actions reach the service, which says what is wrong in plain words.
+    row = SelectField(_l("Row"), coerce=_row_index, validate_choice=False)
+    action = SelectField(
+        _l("Change"), choices=list(ROW_ACTION_LABELS.items()), validate_choice=False
+    )
 
     def set_rows(self, rows: int) -> None:
         self.row.choices = [(r, row_letter(r)) for r in range(rows)]
@@ -126,7 +134,7 @@ class RowForm(FlaskForm):
 
 class BoothForm(FlaskForm):
     size = _text(_l("Size"), 20)
-    zone = SelectField(_l("Zone"), choices=list(ZONES.items()))
+    zone = SelectField(_l("Zone"), choices=list(ZONES.items()), validate_choice=False)
     has_power = BooleanField(_l("Power outlet"))
     shade = BooleanField(_l("Shade"))
     step_free = BooleanField(_l("Step-free access"))

@@ -120,5 +120,5 @@ def update_row(actor: User, fair: Fair, row: int, action: str) -> int:
     for booth in changed:
         setattr(booth, name, value)
     db.session.flush()
-    audit.record(actor, "fair.row_updated", "fair", fair.id, row=row_letter(row), action=action)
+    audit.record(actor, "fair.row_updated", "fair", fair.id, row=row_letter(row), change=action)
     return len(changed)
