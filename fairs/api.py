@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from fairs import queries
 from fairs.models import PUBLIC_STATUSES, Fair
@@ -30,7 +31,11 @@ def fairs():
         after = _decode_cursor(request.args.get("cursor"))
     except BadQuery as e:
         return error_response(400, str(e), "bad_query")
-    stmt = db.select(Fair).where(Fair.status.in_(PUBLIC_STATUSES))
+    stmt = (
+        db.select(Fair)
+        .where(Fair.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Fair.circuit))
+    )
     if after:
         starts_on, fair_id = after
         stmt = stmt.where(

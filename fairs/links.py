@@ -19,4 +19,4 @@ def vendor_url(slug: str, external: bool = False) -> str:
 
 def qr_svg(url: str, scale: int = 4) -> Markup:
     """An inline SVG QR code; medium error correction survives a little rain and tape."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=scale))
+    return Markup(segno.make(url, error="m").svg_inline(scale=scale, omitsize=True))
