@@ -32,9 +32,7 @@ def fairs():
     except BadQuery as e:
         return error_response(400, str(e), "bad_query")
     stmt = (
-        db.select(Fair)
-        .where(Fair.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Fair.circuit))
+        db.select(Fair).where(Fair.status.in_(PUBLIC_STATUSES)).options(selectinload(Fair.circuit))
     )
     if after:
         starts_on, fair_id = after

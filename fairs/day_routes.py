@@ -1,7 +1,5 @@
 """Fair day and the paper around it: check-in, no-shows, and printable sheets."""
 
-from datetime import datetime, time
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +13,6 @@ from fairs.models import Fair
 from fairs.routes import bp
 from marketplace.auth.access import staff_required
 from marketplace.extensions import db
-from marketplace.timeutil import LOCAL_TZ, local_now
 
 MAX_QUERY = 80
 
@@ -77,14 +74,13 @@ def _query() -> str:
 
 
 def _checkin_page(fair: Fair, error: str | None = None, status: int = 200):
-    rows = sorted(queries.occupied_booths(fair.id), key=lambda r: r[2].business_name.casefold())
+    rows = queries.by_business_name(queries.occupied_booths(fair.id))
     q = _query()
-    shown = [r for r in rows if _matches(r, q)] if q else rows
-    no_shows = [r for r in rows if r[1].checked_in_at is None] if has_opened(fair) else []
+    no_shows = [r for r in rows if r[1].checked_in_at is None] if services.has_opened(fair) else []
     return render_template(
         "fairs/admin/checkin.html",
         fair=fair,
-        rows=shown,
+        rows=queries.search_occupied(rows, q),
         total=len(rows),
         present=sum(1 for r in rows if r[1].checked_in_at is not None),
         no_shows=no_shows,
@@ -92,18 +88,6 @@ def _checkin_page(fair: Fair, error: str | None = None, status: int = 200):
         error=error,
         assignment_url=f"{request.script_root}/admin/fairs/{fair.id}/applications",
     ), status
-
-
-def _matches(row, q: str) -> bool:
-    booth, _application, vendor = row
-    needle = q.casefold()
-    return needle in vendor.business_name.casefold() or needle in booth.code.casefold()
-
-
-def has_opened(fair: Fair) -> bool:
-    """Whether the fair's first day has reached its opening time (local time)."""
-    opening = datetime.combine(fair.starts_on, fair.opens_at or time(0), LOCAL_TZ)
-    return local_now() >= opening
 
 
 @bp.get("/admin/fairs/<int:fair_id>/print/map")
@@ -118,7 +102,7 @@ def admin_print_map(fair_id: int):
 @staff_required
 def admin_print_vendors(fair_id: int):
     fair = load_fair(fair_id)
-    rows = sorted(queries.occupied_booths(fair.id), key=lambda r: r[2].business_name.casefold())
+    rows = queries.by_business_name(queries.occupied_booths(fair.id))
     return render_template("fairs/print/vendors.html", fair=fair, rows=rows)
 
 

@@ -86,7 +86,8 @@ def assigned_count(fair: Fair) -> int:
 
 
 def update_booth(actor: User, booth: Booth, details: BoothDetails) -> Booth:
-    if details.zone not in ZONES and details.zone is not None:
+    details.zone = details.zone or None  # "" on the form is the general area
+    if details.zone is not None and details.zone not in ZONES:
         raise FairError(_("Choose one of the zones in the list."), "zone")
     if details.unavailable and not booth.unavailable and booth.application is not None:
         raise FairError(
@@ -98,7 +99,6 @@ def update_booth(actor: User, booth: Booth, details: BoothDetails) -> Booth:
         )
     changed = {}
     for name, value in vars(details).items():
-        value = value or None if name == "zone" else value
         if getattr(booth, name) != value:
             changed[name] = value
             setattr(booth, name, value)

@@ -44,6 +44,24 @@ def occupied_booths(fair_id: int) -> list[tuple[Booth, Application, VendorProfil
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
+def search_occupied(rows: list, q: str = "", category: str = "") -> list:
+    """The rows of `occupied_booths` whose business name or booth code contains `q`
+    (any case) and, if given, whose vendor is in `category`."""
+    needle = q.casefold()
+
+    def matches(row) -> bool:
+        booth, _application, vendor = row
+        if category and vendor.category != category:
+            return False
+        return needle in vendor.business_name.casefold() or needle in booth.code.casefold()
+
+    return [row for row in rows if matches(row)]
+
+
+def by_business_name(rows: list) -> list:
+    return sorted(rows, key=lambda row: (row[2].business_name.casefold(), row[2].id))
+
+
 def occupants_for_fair(fair_id: int) -> dict[int, Occupant]:
     """booth id -> Occupant, for the booth map."""
     return {booth.id: occupant(app, vendor) for booth, app, vendor in occupied_booths(fair_id)}

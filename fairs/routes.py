@@ -40,7 +40,7 @@ def public_fair(slug: str):
     q = " ".join(request.args.get("q", "").split())[:80]
     category = request.args.get("category", "")
     category = category if category in CATEGORIES else ""
-    found = [r for r in rows if _matches(r, q, category)]
+    found = queries.search_occupied(rows, q, category)
     return render_template(
         "fairs/public_fair.html",
         fair=fair,
@@ -52,14 +52,6 @@ def public_fair(slug: str):
         vendor_count=len(rows),
         vendor_url=vendor_url,
     )
-
-
-def _matches(row, q: str, category: str) -> bool:
-    booth, _application, vendor = row
-    if category and vendor.category != category:
-        return False
-    needle = q.casefold()
-    return not q or needle in vendor.business_name.casefold() or needle in booth.code.casefold()
 
 
 def _by_category(rows) -> list[tuple[str, list]]:

@@ -7,7 +7,7 @@ is changed when it does. Functions flush; the caller commits (with the audit ent
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
@@ -25,6 +25,7 @@ from fairs.models import (
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
 from marketplace.extensions import db
+from marketplace.timeutil import LOCAL_TZ, local_now
 from vendors.taxonomy import DEPARTMENTS
 
 #: The fields of a fair an organiser sets on the form.
@@ -145,6 +146,13 @@ def undo_check_in(actor: User, application: Application) -> Application:
         db.session.flush()
         audit.record(actor, "application.check_in_undone", "application", application.id)
     return application
+
+
+def has_opened(fair: Fair) -> bool:
+    """Whether the fair's first day has reached its opening time (local time): from then on,
+    vendors not checked in are no-shows."""
+    opening = datetime.combine(fair.starts_on, fair.opens_at or time(0), LOCAL_TZ)
+    return local_now() >= opening
 
 
 def free_booth(actor: User, application: Application) -> str:

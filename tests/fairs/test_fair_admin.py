@@ -258,3 +258,22 @@ def test_fair_form_offers_circuits(client, organizer, make):
     )
     fair = db.session.scalar(db.select(Fair))
     assert fair.circuit_id == circuit.id and fair.closing_ceremony
+
+
+@pytest.mark.parametrize("status", [FairStatus.FINISHED, FairStatus.CANCELLED])
+def test_finished_or_cancelled_fair_is_not_edited(client, organizer, make, status):
+    fair = make.fair(name="Feria pasada", status=status)
+    response = client.post(f"/admin/fairs/{fair.id}/edit", data=fair_form(name="Otra"))
+    assert response.status_code == 422
+    assert "ya no se puede cambiar" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Fair, fair.id).name == "Feria pasada"
+
+
+def test_pages_speak_english_when_asked(client, organizer, make):
+    fair = make.fair(status=FairStatus.DRAFT)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = client.get(f"/admin/fairs/{fair.id}").get_data(as_text=True)
+    assert "Draft" in page and "Change to “Open for applications”" in page
+    response = client.post(f"/admin/fairs/{fair.id}/status", data={"status": "finished"})
+    assert "A fair cannot go from “Draft” to “Finished”." in response.get_data(as_text=True)
