@@ -60,6 +60,8 @@ __all__ = [
     "undo_check_in",
     "free_booth",
     "create_circuit",
+    "has_opened",
+    "status_label",
 ]
 
 
@@ -195,6 +197,8 @@ def check_details(d: FairDetails) -> None:
     if d.opens_at is not None and d.closes_at <= d.opens_at:
         raise FairError(_("The fair must close after it opens."), "closes_at")
     _check_window(d)
+    if d.circuit_id is not None and db.session.get(Circuit, d.circuit_id) is None:
+        raise FairError(_("Choose a circuit from the list."), "circuit_id")
     if d.capacity is not None and not 1 <= d.capacity <= MAX_CAPACITY:
         raise FairError(
             _("Capacity must be between 1 and %(max)s vendors.", max=MAX_CAPACITY), "capacity"

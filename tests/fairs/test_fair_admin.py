@@ -277,3 +277,22 @@ def test_pages_speak_english_when_asked(client, organizer, make):
     assert "Draft" in page and "Change to “Open for applications”" in page
     response = client.post(f"/admin/fairs/{fair.id}/status", data={"status": "finished"})
     assert "A fair cannot go from “Draft” to “Finished”." in response.get_data(as_text=True)
+
+
+def test_service_refuses_a_circuit_that_does_not_exist(app, make):
+    from fairs import services
+    from fairs.errors import FairError
+
+    details = services.FairDetails(
+        name="Feria",
+        city="Tela",
+        department="Atlántida",
+        venue="Parque",
+        starts_on=date(NEXT_YEAR, 8, 1),
+        ends_on=date(NEXT_YEAR, 8, 1),
+        circuit_id=999,
+    )
+    with app.test_request_context(), pytest.raises(FairError) as error:
+        services.create_fair(make.organizer(), details)
+    assert error.value.field == "circuit_id"
+    assert count_fairs() == 0
