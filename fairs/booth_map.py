@@ -72,7 +72,9 @@ def render_booth_map(
     width = LEFT + cols * (CELL_W + GAP)
     grid_h = TOP + rows * (CELL_H + GAP)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="booth-map" role="img" '
+        # With links inside, the map is a group of links; without, one image.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="booth-map" '
+        f'role="{"group" if booth_url else "img"}" '
         f'viewBox="0 0 {max(width, 800)} {grid_h + LEGEND_H}" '
         f'aria-label="{escape(title or _("Booth map"))}" font-family="sans-serif">',
         _defs(id_prefix),
@@ -111,8 +113,9 @@ def _booth(booth: Booth, occupant: Occupant | None, booth_url: BoothUrl | None, 
     y = TOP + booth.row * (CELL_H + GAP)
     food = booth.zone == FOOD_ZONE
     border = 'stroke-width="3" stroke-dasharray="8 4"' if food else 'stroke-width="1.5"'
+    description = _describe(booth, occupant, state)
     shapes = [
-        f"<title>{escape(_describe(booth, occupant, state))}</title>",
+        f"<title>{escape(description)}</title>",
         f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" rx="4" fill="{fill}" '
         f'stroke="#222" {border}/>',
     ]
@@ -132,7 +135,9 @@ def _booth(booth: Booth, occupant: Occupant | None, booth_url: BoothUrl | None, 
         shapes.append(_text(x + 8, y + CELL_H - 9, flags, size=13))
     group = f'<g class="booth booth-{state}" data-code="{escape(booth.code)}">{"".join(shapes)}</g>'
     url = booth_url(booth, occupant) if booth_url else None
-    return f'<a href="{escape(url)}">{group}</a>' if url else group
+    if not url:
+        return group
+    return f'<a href="{escape(url)}" aria-label="{escape(description)}">{group}</a>'
 
 
 def _text(x: float, y: float, content: str, *, size: int, bold: bool = False) -> str:
