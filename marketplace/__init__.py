@@ -53,6 +53,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fairs.api import bp as fairs_api_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
@@ -62,3 +63,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (health_bp, home_bp, admin_bp, vendors_bp, vendor_admin_bp, fairs_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(fairs_api_bp)

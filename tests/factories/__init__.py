@@ -1,10 +1,11 @@
 """Factory functions that build real, committed rows for tests, one mixin per area."""
 
 from tests.factories.core import PASSWORD, CoreFactories
+from tests.factories.fairs import FairFactories
 from tests.factories.vendors import VendorFactories
 
 
-class Factories(CoreFactories, VendorFactories):
+class Factories(CoreFactories, VendorFactories, FairFactories):
     pass
 
 
