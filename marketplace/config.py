@@ -42,6 +42,7 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    CLAIM_RATE_LIMIT = "5 per minute;30 per hour"
     PLATFORM_FEE_PERCENT = 0
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
 
@@ -58,6 +59,7 @@ class TestingConfig(BaseConfig):
     # the limits themselves set tight ones.
     LOGIN_RATE_LIMIT = "100000 per minute"
     RESET_RATE_LIMIT = "100000 per minute"
+    CLAIM_RATE_LIMIT = "100000 per minute"
     SECRET_KEY = "testing-secret"
 
 

@@ -56,7 +56,7 @@ def _register_template_helpers(state):
 
 
 def _claim_limit():
-    return current_app.config.get("CLAIM_RATE_LIMIT", "5 per minute;30 per hour")
+    return current_app.config["CLAIM_RATE_LIMIT"]
 
 
 @bp.get("/me")
