@@ -9,6 +9,12 @@ Variant widths: never upscaled. The largest variant is min(image width, 1280); t
 standard widths below it follow. A 900-px-wide photo gives 900, 640 and 320; a 300-px one gives
 only 300.
 
+Memory: the declared size is checked before anything is decoded (MAX_PIXELS, and Pillow's
+bomb warning is an error), JPEGs decode already shrunk, transparent images are flattened and
+shrunk in strips, and the decoded photo is freed once the largest variant exists. The worst
+case, a 40-megapixel transparent PNG, peaks near 4 bytes x MAX_PIXELS (about 220 MB); a
+12-megapixel phone JPEG needs about 50 MB.
+
 Key layout: `img/<2 hex>/<32 hex>/<width>.<webp|jpg>` (and `original.<jpg|png>` when originals
 are kept). The hash covers the uploaded bytes and PIPELINE_VERSION, so the same photo uploaded
 twice gets the same keys (stored once), and a change of settings never collides with files
@@ -46,13 +52,13 @@ ORIGINAL_JPEG_OPTIONS = {"quality": 95, "subsampling": "4:4:4"}
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
 # Image.transpose operations for EXIF orientations 2-8 (1 is upright).
 _TRANSPOSE = {
-    2: [Image.Transpose.FLIP_LEFT_RIGHT],
-    3: [Image.Transpose.ROTATE_180],
-    4: [Image.Transpose.FLIP_TOP_BOTTOM],
-    5: [Image.Transpose.TRANSPOSE],
-    6: [Image.Transpose.ROTATE_270],
-    7: [Image.Transpose.TRANSVERSE],
-    8: [Image.Transpose.ROTATE_90],
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
 }
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
@@ -66,9 +72,9 @@ class ImageError(Exception):
         self.message = message
 
 
-def _error(
-    code: str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
-) -> ImageError:
+def image_error(code: str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ImageError:
+    """The refusal for `code`; e.g. image_error("too_large") for a request over the size limit
+    (HTTP 413), so that it reads like the same form error."""
     messages = {
         "unreadable": lazy_gettext(
             "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
@@ -198,23 +204,23 @@ _ENCODINGS = (("webp", "WEBP", WEBP_OPTIONS), ("jpg", "JPEG", JPEG_OPTIONS))
 def _open(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
     """Identify the format from the content and check the declared size, decoding nothing."""
     if not data:
-        raise _error("empty")
+        raise image_error("empty")
     if len(data) > max_bytes:
-        raise _error("too_large", max_bytes=max_bytes)
+        raise image_error("too_large", max_bytes=max_bytes)
     with warnings.catch_warnings():
         # Pillow only warns on a possible decompression bomb below twice its limit.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             img = Image.open(io.BytesIO(data), formats=FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _error("too_many_pixels", max_pixels=max_pixels) from exc
+            raise image_error("too_many_pixels", max_pixels=max_pixels) from exc
         except UnidentifiedImageError as exc:
-            raise _error("unreadable") from exc
+            raise image_error("unreadable") from exc
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise _error("damaged") from exc
+            raise image_error("damaged") from exc
     if img.width * img.height > max_pixels:
         img.close()
-        raise _error("too_many_pixels", max_pixels=max_pixels)
+        raise image_error("too_many_pixels", max_pixels=max_pixels)
     return img
 
 
@@ -223,8 +229,10 @@ def _damaged_is_an_error():
     # Truncated data, a corrupt stream or a broken chunk only shows once the pixels are decoded.
     try:
         yield
+    except Image.DecompressionBombError as exc:  # a frame larger than the header said
+        raise image_error("too_many_pixels") from exc
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-        raise _error("damaged") from exc
+        raise image_error("damaged") from exc
 
 
 def _orientation(img: Image.Image) -> int:
@@ -242,7 +250,7 @@ def _turned(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
     """Yield each variant: the largest resized once from the decoded photo, each smaller one
-    from the one before it."""
+    from the one before it. Closes `img` as soon as it is no longer needed, to free it."""
     sizes = variant_sizes(*_turned(img.size, orientation))
     target = _turned(sizes[0], orientation)
     box = None
@@ -251,8 +259,17 @@ def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
         drafted = img.draft("RGB", target)
         box = drafted[1] if drafted else None
     img.load()
+    source, info = img, img.info
+    if _has_alpha(img):
+        # Shrink while flattening by up to half the way (a reducing gap of 2, still good).
+        factor = max(1, int(min(img.width / target[0], img.height / target[1]) / 2))
+        source = _flatten(img, factor)
+        box = (0, 0, img.width / factor, img.height / factor)
     # Resize before turning and converting colours: both then touch far fewer pixels.
-    current = _to_srgb(_upright(_resize(img, target, box), orientation), img.info)
+    current = _resize(source, target, box)
+    if current is not img:
+        img.close()
+    current = _to_srgb(_upright(current, orientation), info)
     for size in sizes:
         current = _resize(current, size)
         yield current
@@ -262,8 +279,8 @@ def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
     if img.mode.startswith("I"):
         # 16-bit greys: Pillow's own conversion would clip everything above 255 to white.
         img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif img.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
-        img = img.convert("RGBA" if _has_alpha(img) else "RGB")
+    elif img.mode not in ("RGB", "L", "CMYK"):
+        img = img.convert("RGB")
     if img.size == size and box is None:
         return img
     # reducing_gap: first shrink by a whole factor with a fast box filter when the photo is at
@@ -272,30 +289,36 @@ def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
 
 
 def _upright(img: Image.Image, orientation: int) -> Image.Image:
-    for op in _TRANSPOSE.get(orientation, ()):
-        img = img.transpose(op)
-    return img
+    return img.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else img
 
 
 def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
 
 
+def _flatten(img: Image.Image, factor: int = 1) -> Image.Image:
+    """Transparency onto white, shrunk `factor` times, a strip at a time: resizing with alpha,
+    Pillow would make a full-size premultiplied copy and double a big PNG's memory."""
+    width, height = img.size
+    out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
+    step = factor * max(1, 256 // factor)
+    for top in range(0, height, step):
+        strip = img.crop((0, top, width, min(top + step, height))).convert("RGBA")
+        flat = Image.new("RGB", strip.size, "white")
+        flat.paste(strip, mask=strip.getchannel("A"))
+        out.paste(flat.reduce(factor) if factor > 1 else flat, (0, top // factor))
+    return out
+
+
 def _to_srgb(img: Image.Image, info: dict) -> Image.Image:
-    """Colours through the embedded ICC profile to sRGB; transparency goes onto white."""
-    if img.mode in ("RGBA", "LA"):
-        background = Image.new("RGB", img.size, "white")
-        background.paste(img.convert("RGBA"), mask=img.getchannel("A"))
-        img = background
+    """Colours through the embedded ICC profile to sRGB."""
     icc = info.get("icc_profile")
     if icc:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             return ImageCms.profileToProfile(img, profile, _SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
-            return img.convert(
-                "RGB"
-            )  # a broken or mismatched profile: pixels as they are
+            pass  # a broken or mismatched profile: the pixels as they are
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
@@ -310,10 +333,9 @@ def _encode(img: Image.Image, fmt: str, options: dict) -> bytes:
 def _clean_original(img: Image.Image, orientation: int, digest: str) -> Variant:
     """The full-size photo, upright, in sRGB and without metadata (a PNG stays lossless)."""
     img.load()
-    clean = _to_srgb(_upright(_resize(img, img.size), orientation), img.info)
-    fmt, options = (
-        ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
-    )
+    source = _flatten(img) if _has_alpha(img) else img
+    clean = _to_srgb(_upright(_resize(source, img.size), orientation), img.info)
+    fmt, options = ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
     data = _encode(clean, "PNG" if fmt == "png" else "JPEG", options)
     key = f"{key_prefix(digest)}/original.{fmt}"
     return Variant(clean.width, clean.height, fmt, data, key)
