@@ -1,4 +1,4 @@
-"""Helpers for the entrepreneur tests: filling the profile form and reading sent mail."""
+"""Shared pieces for the entrepreneur tests: profile form data, photos and the sent mail."""
 
 import email
 import email.policy
