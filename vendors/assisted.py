@@ -147,7 +147,7 @@ def claim_whatsapp_link(vendor: VendorProfile, message: str) -> str | None:
 def send_claim_mail(vendor: VendorProfile, message: str) -> None:
     with force_locale(vendor.user.locale or "es"):
         subject = _("Your Mercado Retorno account is ready")
-    send_mail(vendor.user.email, subject, "vendors/mail/claim", message=message)
+        send_mail(vendor.user.email, subject, "vendors/mail/claim", message=message)
 
 
 def claimable_vendor(vendor_id) -> VendorProfile | None:

@@ -41,8 +41,8 @@ bp = Blueprint("vendors", __name__)
 
 
 @bp.record_once
-def _register_template_helpers(state):
-    """Helpers every page about vendors may use, the catalogue's included."""
+def _register_template_globals(state):
+    """Functions every page about vendors may use, the catalogue's included."""
     env = state.app.jinja_env
     env.globals.update(
         category_name=category_name,

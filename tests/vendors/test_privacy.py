@@ -11,6 +11,7 @@ from marketplace.database import db
 from marketplace.storage import get_storage
 from tests.factories import PASSWORD
 from tests.vendors.conftest import png_bytes
+from vendors import privacy
 from vendors.logo import store_image
 from vendors.models import Product, ProductPhoto, Sale, VendorProfile
 
@@ -67,6 +68,15 @@ def test_the_export_holds_the_profile_products_sales_and_photos(client, auth, ma
     assert any(n.startswith("files/logo.") for n in names)
     assert any(n.startswith("files/product-") for n in names)
     assert "Otro Negocio" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_other_areas_add_their_part_to_the_export(client, auth, monkeypatch, rosa):
+    monkeypatch.setitem(
+        privacy.EXPORT_SECTIONS, "applications", lambda vendor: [{"fair": "Feria de Tegucigalpa"}]
+    )
+    auth.login("rosa@example.hn")
+    data = json.loads(download(client).read("mercado-retorno.json"))
+    assert data["applications"] == [{"fair": "Feria de Tegucigalpa"}]
 
 
 def test_someone_without_a_profile_can_export_their_account(client, auth, make):

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from flask_babel import refresh
 
 from marketplace.database import db
 from marketplace.storage import get_storage
@@ -88,7 +87,6 @@ def test_bad_profile_input_is_explained_and_nothing_is_saved(
 
 
 def test_english_speakers_read_the_phone_rule_in_english(client, entrepreneur):
-    refresh()  # the test's app context would otherwise keep the language of the sign-in
     response = client.post(
         "/me/profile",
         data=profile_data(phone="555-1234"),
