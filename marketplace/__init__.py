@@ -49,11 +49,12 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fairs.report_routes import bp as reports_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
     from vendors.routes import bp as vendors_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp, reports_bp):
         app.register_blueprint(bp)
