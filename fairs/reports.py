@@ -1,6 +1,6 @@
 """Sales reports per fair, an entrepreneur's totals per fair, and sales lines for export.
 
-Every figure is aggregated in SQL (SUM, COUNT, GROUP BY): a fair report runs the same handful of
+Every figure is aggregated in SQL (SUM, COUNT, GROUP BY): a fair report runs the same three
 statements whether the fair had ten sales or two hundred thousand. Voided sales never count.
 """
 
@@ -42,36 +42,78 @@ class FairReport:
 
 
 def fair_report(fair_id: int) -> FairReport:
-    """Six aggregate statements, whatever the number of sales."""
+    """Three aggregate statements, whatever the number of sales.
+
+    The sales are summed per vendor in the database (one row per vendor who sold, a few dozen at
+    a fair); totals, categories, departments and the top list are then added up from those few
+    rows instead of scanning the sales again for each of them.
+    """
     at_fair = (Sale.fair_id == fair_id, counted_sales())
-    total, count, vendors = db.session.execute(
-        db.select(
-            func.coalesce(func.sum(Sale.total), 0),
-            func.count(Sale.id),
-            func.count(func.distinct(Sale.vendor_id)),
-        ).where(*at_fair)
-    ).one()
+    vendors = _vendor_totals(at_fair)
     return FairReport(
-        total=int(total),
-        sales=int(count),
-        vendors=int(vendors),
-        by_category=_lines(_grouped(VendorProfile.category, at_fair, True), category_label),
-        by_department=_lines(_grouped(VendorProfile.department, at_fair, True)),
+        total=sum(v.total for v in vendors),
+        sales=sum(v.count for v in vendors),
+        vendors=len(vendors),
+        by_category=_regroup(vendors, lambda v: category_label(v.category)),
+        by_department=_regroup(vendors, lambda v: v.department),
         by_payment=payment_lines(_grouped(Sale.payment_method, at_fair)),
         by_hour=_hour_lines(_grouped(local_hour(Sale.recorded_at), at_fair)),
-        top_vendors=_top_vendors(at_fair),
+        top_vendors=[Line(v.business_name, v.total, v.count) for v in vendors[:TOP_VENDORS]],
     )
 
 
-def _grouped(key, where, join_vendor: bool = False):
-    stmt = db.select(key, func.sum(Sale.total), func.count(Sale.id)).where(*where)
-    if join_vendor:
-        stmt = stmt.join(VendorProfile, Sale.vendor_id == VendorProfile.id)
-    return db.session.execute(stmt.group_by(key).order_by(func.sum(Sale.total).desc(), key)).all()
+@dataclass(frozen=True)
+class _VendorTotal:
+    business_name: str
+    category: str
+    department: str
+    total: int
+    count: int
 
 
-def _lines(rows, label=str) -> list[Line]:
-    return [Line(label(key), int(t), int(n)) for key, t, n in rows]
+def _vendor_totals(where) -> list[_VendorTotal]:
+    """Money and number of sales per vendor, largest first (summed before joining vendors)."""
+    per_vendor = (
+        db.select(
+            Sale.vendor_id.label("vendor_id"),
+            func.sum(Sale.total).label("total"),
+            func.count().label("sales"),
+        )
+        .where(*where)
+        .group_by(Sale.vendor_id)
+        .subquery()
+    )
+    stmt = (
+        db.select(
+            VendorProfile.business_name,
+            VendorProfile.category,
+            VendorProfile.department,
+            per_vendor.c.total,
+            per_vendor.c.sales,
+        )
+        .join(per_vendor, per_vendor.c.vendor_id == VendorProfile.id)
+        .order_by(per_vendor.c.total.desc(), VendorProfile.business_name, VendorProfile.id)
+    )
+    return [
+        _VendorTotal(name, category, department, int(total), int(count))
+        for name, category, department, total, count in db.session.execute(stmt)
+    ]
+
+
+def _regroup(vendors: list[_VendorTotal], key) -> list[Line]:
+    """Per-vendor totals added up by a vendor trait, largest first."""
+    groups: dict[str, list[int]] = {}
+    for vendor in vendors:
+        money_and_count = groups.setdefault(key(vendor), [0, 0])
+        money_and_count[0] += vendor.total
+        money_and_count[1] += vendor.count
+    lines = [Line(label, total, count) for label, (total, count) in groups.items()]
+    return sorted(lines, key=lambda line: (-line.total, line.label))
+
+
+def _grouped(key, where):
+    stmt = db.select(key, func.sum(Sale.total), func.count()).where(*where)
+    return db.session.execute(stmt.group_by(key)).all()
 
 
 def category_label(code: str) -> str:
@@ -85,18 +127,6 @@ def _hour_lines(rows) -> list[Line]:
         return []
     hours = range(min(found), max(found) + 1)
     return [Line(f"{h:02d}:00", *found.get(h, (0, 0))) for h in hours]
-
-
-def _top_vendors(where, limit: int = TOP_VENDORS) -> list[Line]:
-    stmt = (
-        db.select(VendorProfile.business_name, func.sum(Sale.total), func.count(Sale.id))
-        .join(VendorProfile, Sale.vendor_id == VendorProfile.id)
-        .where(*where)
-        .group_by(VendorProfile.id, VendorProfile.business_name)
-        .order_by(func.sum(Sale.total).desc(), VendorProfile.business_name)
-        .limit(limit)
-    )
-    return [Line(name, int(t), int(n)) for name, t, n in db.session.execute(stmt)]
 
 
 def vendor_totals_by_fair(vendor_id: int) -> list[Line]:
