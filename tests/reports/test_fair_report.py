@@ -102,7 +102,7 @@ def test_a_fixed_number_of_statements_whatever_the_number_of_sales(make):
     for vendor in vendors:
         make.many_sales(vendor, 40, fair=fair, payment_method="transfer")
     many = count_statements(fair.id)
-    assert few == many == 3
+    assert few == many == 2
 
 
 def test_the_page_shows_figures_chart_and_live_refresh(fair_with_sales, make, auth, client):
