@@ -5,12 +5,11 @@ read vendors, never the other way round).
 """
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairs.impact import impact_report, impact_tables, parse_period
 from fairs.models import Fair, FairStatus
-from fairs.reports import fair_report, fair_tables, lines_table, sales_lines, vendor_totals_by_fair
+from fairs.reports import fair_report, fair_table, vendor_table, vendor_totals_by_fair
 from marketplace.auth.access import entrepreneur_required, staff_required
 from marketplace.charts import bar_chart
 from marketplace.exports import export_response
@@ -86,27 +85,7 @@ def my_export(table: str, fmt: str):
     vendor = own_profile(current_user)
     if vendor is None:
         abort(404)
-    if table == "sales":
-        data = sales_lines(vendor_id=vendor.id)
-    elif table == "fairs":
-        data = lines_table(
-            _("Sales by fair"),
-            (_("Fair"), _("Total (L)"), _("Sales")),
-            vendor_totals_by_fair(vendor.id),
-        )
-    elif table == "products":
-        data = lines_table(
-            _("Best-selling products"),
-            (_("Product"), _("Total (L)"), _("Units")),
-            best_products(vendor.id),
-        )
-    else:
-        data = lines_table(
-            _("Sales by payment method"),
-            (_("Payment method"), _("Total (L)"), _("Sales")),
-            by_payment(vendor.id),
-        )
-    return export_response(data, f"mis-ventas-{table}", fmt)
+    return export_response(vendor_table(vendor.id, table), f"mis-ventas-{table}", fmt)
 
 
 @bp.get("/admin/fairs/<int:fair_id>/report")
@@ -137,11 +116,7 @@ def fair_figures(fair_id: int):
 @staff_required
 def fair_export(fair_id: int, table: str, fmt: str):
     fair = load_fair(fair_id)
-    if table == "sales":
-        data = sales_lines(fair_id=fair.id)
-    else:
-        data = fair_tables(fair_report(fair.id))[table]
-    return export_response(data, f"feria-{fair.slug}-{table}", fmt)
+    return export_response(fair_table(fair.id, table), f"feria-{fair.slug}-{table}", fmt)
 
 
 @bp.get("/admin/impact")

@@ -14,7 +14,14 @@ from marketplace.exports import Table
 from marketplace.extensions import db
 from marketplace.sqltime import local_hour
 from vendors.models import Sale, VendorProfile
-from vendors.sales_report import Line, counted_sales, payment_label, payment_lines
+from vendors.sales_report import (
+    Line,
+    best_products,
+    by_payment,
+    counted_sales,
+    payment_label,
+    payment_lines,
+)
 from vendors.taxonomy import CATEGORIES
 
 TOP_VENDORS = 10
@@ -56,10 +63,12 @@ def fair_report(fair_id: int) -> FairReport:
         total=sum(v.total for v in vendors),
         sales=sum(v.count for v in vendors),
         vendors=len(vendors),
-        by_category=_regroup(vendors, lambda v: category_label(v.category)),
-        by_department=_regroup(vendors, lambda v: v.department),
-        by_payment=payment_lines(_sum_by(slots, 0)),
-        by_hour=_hour_lines(_sum_by(slots, 1)),
+        by_category=_lines(
+            _roll_up((category_label(v.category), v.total, v.count) for v in vendors)
+        ),
+        by_department=_lines(_roll_up((v.department, v.total, v.count) for v in vendors)),
+        by_payment=payment_lines(_roll_up((method, t, n) for method, _h, t, n in slots)),
+        by_hour=_hour_lines(_roll_up((hour, t, n) for _m, hour, t, n in slots)),
         top_vendors=[Line(v.business_name, v.total, v.count) for v in vendors[:TOP_VENDORS]],
     )
 
@@ -102,15 +111,14 @@ def _vendor_totals(where) -> list[_VendorTotal]:
     ]
 
 
-def _regroup(vendors: list[_VendorTotal], key) -> list[Line]:
-    """Per-vendor totals added up by a vendor trait, largest first."""
-    groups: dict[str, list[int]] = {}
-    for vendor in vendors:
-        money_and_count = groups.setdefault(key(vendor), [0, 0])
-        money_and_count[0] += vendor.total
-        money_and_count[1] += vendor.count
-    lines = [Line(label, total, count) for label, (total, count) in groups.items()]
-    return sorted(lines, key=lambda line: (-line.total, line.label))
+def _roll_up(rows) -> list[tuple]:
+    """(key, money, count) rows added up per key, largest money first."""
+    sums: dict = {}
+    for key, total, count in rows:
+        money_and_count = sums.setdefault(key, [0, 0])
+        money_and_count[0] += total
+        money_and_count[1] += count
+    return sorted(((k, t, n) for k, (t, n) in sums.items()), key=lambda r: (-r[1], str(r[0])))
 
 
 def _payment_hour_totals(where) -> list[tuple[str, int, int, int]]:
@@ -124,14 +132,8 @@ def _payment_hour_totals(where) -> list[tuple[str, int, int, int]]:
     return [(method, int(h), int(t), int(n)) for method, h, t, n in db.session.execute(stmt)]
 
 
-def _sum_by(slots, key: int) -> list[tuple]:
-    """Roll (method, hour, money, count) rows up by one of the first two columns."""
-    sums: dict = {}
-    for slot in slots:
-        money_and_count = sums.setdefault(slot[key], [0, 0])
-        money_and_count[0] += slot[2]
-        money_and_count[1] += slot[3]
-    return [(k, total, count) for k, (total, count) in sums.items()]
+def _lines(rows) -> list[Line]:
+    return [Line(label, total, count) for label, total, count in rows]
 
 
 def category_label(code: str) -> str:
@@ -177,6 +179,26 @@ def fair_tables(report: FairReport) -> dict[str, Table]:
         name: lines_table(title, (first, *money_and_count), lines)
         for name, (title, first, lines) in specs.items()
     }
+
+
+def fair_table(fair_id: int, name: str) -> Table:
+    """One download of a fair's report: "sales" (every line) or one of fair_tables()."""
+    if name == "sales":
+        return sales_lines(fair_id=fair_id)
+    return fair_tables(fair_report(fair_id))[name]
+
+
+def vendor_table(vendor_id: int, name: str) -> Table:
+    """One download of an entrepreneur's own figures: "sales", "fairs", "products", "payment"."""
+    if name == "sales":
+        return sales_lines(vendor_id=vendor_id)
+    specs = {
+        "fairs": (_("Sales by fair"), _("Fair"), _("Sales"), vendor_totals_by_fair),
+        "products": (_("Best-selling products"), _("Product"), _("Units"), best_products),
+        "payment": (_("Sales by payment method"), _("Payment method"), _("Sales"), by_payment),
+    }
+    title, first, count_header, load = specs[name]
+    return lines_table(title, (first, _("Total (L)"), count_header), load(vendor_id))
 
 
 def lines_table(title: str, headers, lines: list[Line]) -> Table:
