@@ -58,8 +58,14 @@ def report_fairs(limit: int = 8) -> list[Fair]:
     return list(db.session.scalars(stmt))
 
 
+#: Ids are 32-bit integers: a larger number in a URL names no fair and must not reach the database.
+MAX_ID = 2**31 - 1
+
+
 def load_fair(fair_id: int) -> Fair:
     """Any fair, for staff (the routes using this are staff-only)."""
+    if not 0 < fair_id <= MAX_ID:
+        abort(404)
     return db.get_or_404(Fair, fair_id)
 
 

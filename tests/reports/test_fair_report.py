@@ -145,3 +145,11 @@ def test_unknown_fair_is_404(make, auth, client):
     assert client.get("/admin/fairs/999999/report").status_code == 404
     assert client.get("/admin/fairs/999999/report/sales.csv").status_code == 404
     assert client.get("/admin/impact?fair=999999").status_code == 404
+
+
+def test_an_id_too_large_for_the_database_is_404_not_500(make, auth, client):
+    auth.login(make.organizer().email)
+    huge = "9" * 25
+    assert client.get(f"/admin/fairs/{huge}/report").status_code == 404
+    assert client.get(f"/admin/fairs/{2**31}/report").status_code == 404
+    assert client.get(f"/admin/impact?fair={huge}").status_code == 404
