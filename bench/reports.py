@@ -45,8 +45,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, help="number of sales (overrides --quick)")
     args = parser.parse_args()
     rows = args.rows or (20_000 if args.quick else 200_000)
-    with scratch_database() as (url, engine_options):
-        result = run(url, engine_options, rows)
+    with scratch_database() as (url, engine_options, scratch_dir):
+        result = run(url, engine_options, scratch_dir, rows)
     print(json.dumps(result))
 
 
@@ -58,12 +58,15 @@ class scratch_database:  # noqa: N801 (used as a context manager)
         self.tmp = tempfile.TemporaryDirectory(prefix="bench-reports-")
         if not url or url.startswith("sqlite"):
             self.url, self.schema = f"sqlite:///{self.tmp.name}/bench.db", None
-            return self.url, {}
+            return self.url, {}, self.tmp.name
         self.url = normalise_database_url(url)
         self.schema = f"bench_reports_{os.getpid()}"
-        with create_engine(self.url).begin() as conn:
+        engine = create_engine(self.url)
+        with engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {self.schema}"))
-        return self.url, {"connect_args": {"options": f"-csearch_path={self.schema}"}}
+        engine.dispose()
+        options = {"connect_args": {"options": f"-csearch_path={self.schema}"}}
+        return self.url, options, self.tmp.name
 
     def __exit__(self, *exc):
         if self.schema:
@@ -74,11 +77,11 @@ class scratch_database:  # noqa: N801 (used as a context manager)
         self.tmp.cleanup()
 
 
-def run(url: str, engine_options: dict, rows: int) -> dict:
+def run(url: str, engine_options: dict, scratch_dir: str, rows: int) -> dict:
     app = create_app(
         {
             "APP_ENV": "testing",
-            "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-instance-"),
+            "INSTANCE_PATH": f"{scratch_dir}/instance",
             "SQLALCHEMY_DATABASE_URI": url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
         }
