@@ -32,7 +32,7 @@ class ReportFactories:
         db.session.commit()
         return booth
 
-    def approved_application(self, fair, vendor):
+    def report_application(self, fair, vendor):
         application = Application(
             fair_id=fair.id, vendor_id=vendor.id, status=ApplicationStatus.APPROVED.value
         )
@@ -40,7 +40,7 @@ class ReportFactories:
         db.session.commit()
         return application
 
-    def sale(self, vendor, unit_price=10000, quantity=1, commit=True, **kw):
+    def report_sale(self, vendor, unit_price=10000, quantity=1, commit=True, **kw):
         """A sale of `quantity` × `unit_price` centavos; `voided=True` makes it a voided one."""
         n = next(_seq)
         voided = kw.pop("voided", False)
@@ -66,7 +66,7 @@ class ReportFactories:
             db.session.commit()
         return sale
 
-    def many_sales(self, vendor, count, **kw):
+    def report_sales(self, vendor, count, **kw):
         for _ in range(count):
-            self.sale(vendor, commit=False, **kw)
+            self.report_sale(vendor, commit=False, **kw)
         db.session.commit()

@@ -28,7 +28,7 @@ def fair_sales(make):
     booth = make.report_booth(fair, code="B-07")
     vendor = make.report_vendor("Artesanías Pilón")
     recorded = datetime(2026, 8, 31, 16, 30, tzinfo=UTC)  # 10:30 in La Ceiba
-    make.sale(
+    make.report_sale(
         vendor,
         description="Hamaca",
         unit_price=62500,
@@ -37,14 +37,14 @@ def fair_sales(make):
         booth=booth,
         recorded_at=recorded,
     )
-    make.sale(
+    make.report_sale(
         vendor,
         description='=HYPERLINK("http://x")',
         unit_price=100,
         fair=fair,
         recorded_at=recorded,
     )
-    make.sale(vendor, description="Anulada", unit_price=9900, fair=fair, voided=True)
+    make.report_sale(vendor, description="Anulada", unit_price=9900, fair=fair, voided=True)
     return fair
 
 
@@ -111,8 +111,8 @@ def test_report_tables_export(fair_sales, make, auth, client):
 def test_an_entrepreneur_downloads_only_their_own_sales(make, auth, client):
     user = make.user()
     mine = make.report_vendor("Mío", user=user)
-    make.sale(mine, description="Pan de coco", unit_price=3000)
-    make.sale(make.report_vendor("Ajeno"), description="Secreto", unit_price=4000)
+    make.report_sale(mine, description="Pan de coco", unit_price=3000)
+    make.report_sale(make.report_vendor("Ajeno"), description="Secreto", unit_price=4000)
     auth.login(user.email)
     rows = read_csv(client.get("/me/reports/sales.csv"))
     assert [row[2] for row in rows[1:]] == ["Pan de coco"]

@@ -21,12 +21,14 @@ def fair_with_sales(make):
     maria = make.report_vendor("Café Doña María", category="coffee_cacao", department="Cortés")
     jose = make.report_vendor("Cueros José", category="leather", department="Yoro")
     # 10:30 and 11:15 in Tegucigalpa (UTC−6).
-    make.sale(maria, unit_price=12500, quantity=2, fair=fair, recorded_at=at(16, 30))
-    make.sale(maria, unit_price=5000, fair=fair, recorded_at=at(17, 15), payment_method="card")
-    make.sale(jose, unit_price=80000, fair=fair, recorded_at=at(16, 45))
+    make.report_sale(maria, unit_price=12500, quantity=2, fair=fair, recorded_at=at(16, 30))
+    make.report_sale(
+        maria, unit_price=5000, fair=fair, recorded_at=at(17, 15), payment_method="card"
+    )
+    make.report_sale(jose, unit_price=80000, fair=fair, recorded_at=at(16, 45))
     # Never counted: a voided sale, and a sale at another fair.
-    make.sale(jose, unit_price=99900, fair=fair, recorded_at=at(16, 50), voided=True)
-    make.sale(jose, unit_price=77700, fair=make.fair(), recorded_at=at(16, 50))
+    make.report_sale(jose, unit_price=99900, fair=fair, recorded_at=at(16, 50), voided=True)
+    make.report_sale(jose, unit_price=77700, fair=make.fair(), recorded_at=at(16, 50))
     return fair
 
 
@@ -58,10 +60,10 @@ def test_breakdowns_by_category_department_payment_and_vendor(fair_with_sales):
 def test_hours_are_tegucigalpa_hours(make):
     fair = make.fair()
     vendor = make.report_vendor()
-    make.sale(vendor, fair=fair, recorded_at=at(15, 59))  # 09:59 local
-    make.sale(vendor, fair=fair, recorded_at=at(18, 0))  # 12:00 local
-    make.sale(vendor, fair=fair, recorded_at=at(18, 59))  # 12:59 local
-    make.sale(vendor, fair=fair, recorded_at=at(3, 0, day=16))  # 21:00 local on the 15th
+    make.report_sale(vendor, fair=fair, recorded_at=at(15, 59))  # 09:59 local
+    make.report_sale(vendor, fair=fair, recorded_at=at(18, 0))  # 12:00 local
+    make.report_sale(vendor, fair=fair, recorded_at=at(18, 59))  # 12:59 local
+    make.report_sale(vendor, fair=fair, recorded_at=at(3, 0, day=16))  # 21:00 local on the 15th
     hours = {x.label: x.count for x in fair_report(fair.id).by_hour}
     assert hours["09:00"] == 1
     assert hours["10:00"] == 0  # quiet hours still appear, so the chart reads as a day
@@ -97,10 +99,10 @@ def count_statements(fair_id):
 def test_a_fixed_number_of_statements_whatever_the_number_of_sales(make):
     fair = make.fair()
     vendors = [make.report_vendor() for _ in range(3)]
-    make.sale(vendors[0], fair=fair)
+    make.report_sale(vendors[0], fair=fair)
     few = count_statements(fair.id)
     for vendor in vendors:
-        make.many_sales(vendor, 40, fair=fair, payment_method="transfer")
+        make.report_sales(vendor, 40, fair=fair, payment_method="transfer")
     many = count_statements(fair.id)
     assert few == many == 2
 
@@ -120,7 +122,7 @@ def test_the_page_shows_figures_chart_and_live_refresh(fair_with_sales, make, au
 def test_business_names_are_escaped_in_page_and_chart(make, auth, client):
     fair = make.fair()
     vendor = make.report_vendor('<script>alert("x")</script> & Hijos')
-    make.sale(vendor, fair=fair)
+    make.report_sale(vendor, fair=fair)
     auth.login(make.organizer().email)
     html = client.get(f"/admin/fairs/{fair.id}/report").get_data(as_text=True)
     assert "<script>alert" not in html

@@ -20,8 +20,8 @@ def test_registered_verified_and_participating(make):
     make.report_vendor(created_at=datetime(2026, 7, 31, 12, tzinfo=UTC))  # before the period
     late = datetime(2026, 9, 1, 5, 59, tzinfo=UTC)  # 31 August, 23:59 in Tegucigalpa
     make.report_vendor(created_at=late, status="rejected")
-    make.sale(seller, unit_price=30000, fair=fair, recorded_at=in_august())
-    make.approved_application(fair, approved)
+    make.report_sale(seller, unit_price=30000, fair=fair, recorded_at=in_august())
+    make.report_application(fair, approved)
     report = impact_report(AUGUST)
     assert (report.registered, report.verified, report.participating) == (3, 1, 2)
 
@@ -30,12 +30,14 @@ def test_income_total_and_median_per_entrepreneur(make):
     fair = make.fair(starts_on=date(2026, 8, 15))
     incomes = (10000, 20000, 30000)
     for income in incomes:
-        make.sale(make.report_vendor(), unit_price=income, fair=fair, recorded_at=in_august())
+        make.report_sale(
+            make.report_vendor(), unit_price=income, fair=fair, recorded_at=in_august()
+        )
     idle = make.report_vendor()  # approved, sold nothing: counts as income 0
-    make.approved_application(fair, idle)
+    make.report_application(fair, idle)
     noisy = make.report_vendor()
-    make.sale(noisy, unit_price=500000, recorded_at=in_august(), voided=True)
-    make.sale(noisy, unit_price=500000, recorded_at=datetime(2026, 9, 2, tzinfo=UTC))
+    make.report_sale(noisy, unit_price=500000, recorded_at=in_august(), voided=True)
+    make.report_sale(noisy, unit_price=500000, recorded_at=datetime(2026, 9, 2, tzinfo=UTC))
     report = impact_report(AUGUST)
     assert report.participating == 4
     assert report.total_income == 60000
@@ -46,8 +48,8 @@ def test_a_fair_filter_keeps_only_that_fair(make):
     tegucigalpa = make.fair(starts_on=date(2026, 8, 15))
     la_ceiba = make.fair(starts_on=date(2026, 8, 31))
     vendor = make.report_vendor()
-    make.sale(vendor, unit_price=10000, fair=tegucigalpa, recorded_at=in_august())
-    make.sale(vendor, unit_price=70000, fair=la_ceiba, recorded_at=in_august(31))
+    make.report_sale(vendor, unit_price=10000, fair=tegucigalpa, recorded_at=in_august())
+    make.report_sale(vendor, unit_price=70000, fair=la_ceiba, recorded_at=in_august(31))
     report = impact_report(Period(AUGUST.start, AUGUST.end, tegucigalpa.id))
     assert (report.participating, report.total_income) == (1, 10000)
 
@@ -86,7 +88,7 @@ def test_the_page_never_reveals_a_small_group(make, auth, client):
     fair = make.fair(starts_on=date(2026, 8, 15))
     for gender in ["woman"] * 6 + ["man"]:
         vendor = make.report_vendor(gender=gender, age_range="25-34")
-        make.sale(vendor, unit_price=10000, fair=fair, recorded_at=in_august())
+        make.report_sale(vendor, unit_price=10000, fair=fair, recorded_at=in_august())
     auth.login(make.organizer().email)
     html = client.get("/admin/impact?start=2026-08-01&end=2026-08-31").get_data(as_text=True)
     assert "Hombres" not in html
