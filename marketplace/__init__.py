@@ -54,6 +54,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from fairs.api import bp as fairs_api_bp
+    from fairs.report_routes import bp as reports_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
@@ -61,6 +62,6 @@ def _register_blueprints(app: Flask) -> None:
     from vendors.admin_routes import bp as vendor_admin_bp
     from vendors.routes import bp as vendors_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, vendor_admin_bp, fairs_bp):
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, vendor_admin_bp, fairs_bp, reports_bp):
         app.register_blueprint(bp)
     app.register_blueprint(fairs_api_bp)

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User, utcnow
@@ -168,6 +168,18 @@ class Sale(db.Model):
         ),
         db.Index("ix_sales_fair_recorded", "fair_id", "recorded_at"),
         db.Index("ix_sales_vendor_recorded", "vendor_id", "recorded_at"),
+        # Covers a fair's report: its counted sales are read from this index alone, in vendor
+        # order, instead of row by row from the table (see bench/reports.py).
+        db.Index(
+            "ix_sales_fair_report",
+            "fair_id",
+            "vendor_id",
+            "payment_method",
+            "recorded_at",
+            "total",
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,10 +2,11 @@
 
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
+from tests.factories.reports import ReportFactories
 from tests.factories.vendors import VendorFactories
 
 
-class Factories(CoreFactories, VendorFactories, FairFactories):
+class Factories(CoreFactories, VendorFactories, FairFactories, ReportFactories):
     pass
 
 
