@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     _import_models()
     _register_blueprints(app)
+    _connect_areas()
     return app
 
 
@@ -54,6 +55,16 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
     from vendors.routes import bp as vendors_bp
+    from vendors.sales_api import bp as sales_api_bp
+    from vendors.sales_routes import bp as sales_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp, sales_bp, sales_api_bp):
         app.register_blueprint(bp)
+
+
+def _connect_areas() -> None:
+    """Hand vendors the lookups it needs from fairs, which it may not import itself."""
+    from fairs.sale_locator import fair_booth_for_sale
+    from vendors import ledger
+
+    ledger.set_fair_locator(fair_booth_for_sale)
