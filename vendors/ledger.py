@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
@@ -73,11 +73,18 @@ def record_sale(vendor: VendorProfile, data: SaleInput) -> tuple[Sale, bool]:
             "invalid_client_key",
             _("The sale's key must be 8 to 64 letters, digits, hyphens or underscores."),
         )
-    existing = find_sale_by_key(vendor, data.client_key)
-    if existing is not None:
-        return _same_or_conflict(existing, data), False
-    product = _check(vendor, data)
-    sale = Sale(
+    try:
+        product = _check(vendor, data)
+        recorded_at = _sane_time(data.recorded_at)
+    except SaleRefused:
+        # A repeat of a sale already kept is answered with it, even if the product is gone since.
+        if existing := find_sale_by_key(vendor, data.client_key):
+            return _same_or_conflict(existing, data), False
+        raise
+    fair_id, booth_id = None, None
+    if _fair_locator is not None:
+        fair_id, booth_id = _fair_locator(vendor.id, recorded_at) or (None, None)
+    sale = _insert_once(
         vendor_id=vendor.id,
         product_id=product.id if product else None,
         description=product.title[:DESCRIPTION_MAX] if product else data.description.strip(),
@@ -86,22 +93,31 @@ def record_sale(vendor: VendorProfile, data: SaleInput) -> tuple[Sale, bool]:
         total=data.quantity * data.unit_price,
         payment_method=data.payment_method,
         client_key=data.client_key,
-        recorded_at=_sane_time(data.recorded_at),
+        recorded_at=recorded_at,
+        fair_id=fair_id,
+        booth_id=booth_id,
     )
-    if _fair_locator is not None:
-        sale.fair_id, sale.booth_id = _fair_locator(vendor.id, sale.recorded_at) or (None, None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(sale)
-    except IntegrityError:
-        # Another request with the same key won the race; its sale is the one that counts.
-        existing = find_sale_by_key(vendor, data.client_key)
-        if existing is None:
-            raise
-        return _same_or_conflict(existing, data), False
+    if sale is None:
+        # The key was there already (a retry, or a twin request that won the race).
+        return _same_or_conflict(find_sale_by_key(vendor, data.client_key), data), False
     if product is not None:
         _take_stock(product, data.quantity)
     return sale, True
+
+
+def _insert_once(**values) -> Sale | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the new sale, or None if its key exists.
+    One statement, no exception and no savepoint, on PostgreSQL and SQLite alike; a concurrent
+    insert of the same key makes PostgreSQL wait for it and then do nothing."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Sale)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["vendor_id", "client_key"])
+        .returning(Sale)
+    )
+    return db.session.scalars(stmt).first()
 
 
 def void_sale(sale: Sale, actor: User, reason: str) -> Sale:
