@@ -41,8 +41,10 @@ self.addEventListener("fetch", function (event) {
 
 function networkFirst(request, key) {
   return fetch(request).then(function (response) {
-    // A redirect to the sign-in page is not the screen: keep the last good copy.
-    if (response.ok && !response.redirected) {
+    if (response.redirected) {
+      // Signed out (sent to the sign-in page): a shared phone must not keep this seller's screen.
+      caches.delete(CACHE);
+    } else if (response.ok) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) { cache.put(key, copy); });
     }
