@@ -76,9 +76,8 @@ def void(sale_id: int):
         db.session.rollback()
         if refused.status == 404:
             return error_response(404, refused.message)
-        return _render(vendor, SaleForm(client_key=new_client_key()), refused.message), (
-            refused.status if refused.status != 400 else 422
-        )
+        page = _render(vendor, SaleForm(client_key=new_client_key()), refused.message)
+        return page, 422 if refused.status == 400 else refused.status
     db.session.commit()
     flash(_("The sale was voided and its units are back in stock."), "success")
     return redirect(url_for(".screen"), 303)
