@@ -1,12 +1,14 @@
 """The JSON endpoints the sales screen's offline queue talks to (session cookie + CSRF header)."""
 
 import json
+import logging
 from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.auth.models import Role
@@ -19,6 +21,7 @@ from vendors.sales_queries import product_json, sellable_products, vendor_of
 #: A sale is a few hundred bytes; anything much bigger is not a sale.
 MAX_BODY = 4096
 
+log = logging.getLogger(__name__)
 bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
 
 
@@ -26,6 +29,18 @@ bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
 def _refused(refused: SaleRefused):
     db.session.rollback()
     return error_response(refused.status, refused.message, refused.code)
+
+
+@bp.errorhandler(OperationalError)
+def _busy(error: OperationalError):
+    """The database is locked or unreachable: the phone keeps the sale and sends it again."""
+    db.session.rollback()
+    log.warning("Sale not recorded, database busy or unreachable: %s", error.orig)
+    response = error_response(
+        503, _("The server is busy. Your sale is kept and will be sent again."), "busy"
+    )
+    response[0].headers["Retry-After"] = "5"
+    return response
 
 
 @bp.post("/sales")
