@@ -250,7 +250,8 @@ def run_phones(base: str, phones: list) -> tuple[float, Counter]:
 def print_server_errors(log: Path) -> None:
     """The server's own account of any error (the first few), before its log is removed."""
     lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-    errors = [i for i, line in enumerate(lines) if "Error" in line or "Traceback" in line]
+    marks = ("Error", "Traceback", "not recorded")
+    errors = [i for i, line in enumerate(lines) if any(m in line for m in marks)]
     for i in errors[:3]:
         print("server:", "\n        ".join(lines[i : i + 12]))
 
