@@ -58,7 +58,7 @@ class SaleForm(FlaskForm):
     #: A product id, or "" for an item that is not in the list; radios drawn by the template.
     product = StringField(_l("What did you sell?"), filters=[strip])
     description = StringField(
-        _l("Something else"),
+        _l("Describe the item"),
         filters=[strip],
         validators=[Length(max=120, message=_l("Describe it in at most 120 characters."))],
     )
