@@ -52,7 +52,8 @@ def photo_url(product: Product) -> str | None:
     storage = current_app.extensions.get("storage")
     if storage is None or not product.photos or not product.photos[0].image.variants:
         return None
-    smallest = min(product.photos[0].image.variants, key=lambda v: v.get("width", 0))
+    variants = product.photos[0].image.variants
+    smallest = min(variants, key=lambda v: (v.get("width", 0), v.get("format") != "webp"))
     return storage.url(smallest["key"])
 
 

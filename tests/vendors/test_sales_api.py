@@ -6,7 +6,7 @@ import pytest
 from flask import render_template
 
 from marketplace.database import db
-from vendors.models import Product, Sale
+from vendors.models import Image, Product, ProductPhoto, Sale
 
 API = "/api/v1/sales"
 
@@ -203,6 +203,25 @@ def test_the_screen_shows_products_as_big_buttons_with_price_and_stock(client, s
     assert "Existencias: 10" in html
     assert 'src="/static/js/sell.js"' in html
     assert "<script>" not in html  # the CSP allows no inline script
+
+
+def test_a_product_photo_shows_on_its_button_in_its_smallest_size(client, shop):
+    image = Image(
+        hash="a" * 64,
+        width=1280,
+        height=960,
+        variants=[
+            {"width": w, "height": w * 3 // 4, "format": f, "key": f"ab/foto-{w}.{f}"}
+            for w in (1280, 320)
+            for f in ("webp", "jpeg")
+        ],
+    )
+    db.session.add(ProductPhoto(product=shop.products[0], image=image))
+    db.session.commit()
+    html = client.get("/me/sell").get_data(as_text=True)
+    assert 'src="/media/ab/foto-320.webp"' in html
+    photo = client.get("/api/v1/me/products").get_json()["items"][0]["photo"]
+    assert photo == "/media/ab/foto-320.webp"
 
 
 def test_the_plain_form_records_a_sale_with_the_products_price(client, shop):
