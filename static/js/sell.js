@@ -10,6 +10,7 @@
   var statusEl = document.getElementById("sale-status");
   var csrf = document.querySelector("meta[name=csrf-token]").content;
   var sending = false;
+  var again = false;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(d.sw, { scope: d.scope }).catch(function () {});
@@ -87,8 +88,10 @@
   }
 
   function flush() {
+    if (sending) again = true; // a sale added mid-send goes out right after, not in 30 s
     if (sending || !navigator.onLine) return showPending();
     sending = true;
+    again = false;
     var sent = 0;
     return queue.all().then(function (sales) {
       return sales.reduce(function (chain, sale) {
@@ -101,7 +104,7 @@
       .then(function () {
         sending = false;
         if (sent) refreshToday();
-        return showPending();
+        return again ? flush() : showPending();
       });
   }
 
