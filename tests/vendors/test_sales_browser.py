@@ -73,3 +73,20 @@ def test_a_sale_made_offline_waits_and_is_sent_once_back_online(server, page, ma
     sale = db.session.scalar(db.select(Sale))
     assert (sale.quantity, sale.unit_price, sale.payment_method) == (2, 135_00, "cash")
     assert db.session.get(Product, product.id).stock == 8
+
+
+def test_the_screen_opens_from_the_phone_without_a_connection(server, page, make):
+    make.shop(email="rosa@example.hn")
+    db.session.rollback()
+    page.goto(f"{server}/login")
+    page.fill("input[name=email]", "rosa@example.hn")
+    page.fill("input[name=password]", "correct-horse-9")
+    page.click("form button[type=submit]")
+    page.goto(f"{server}/me/sell")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # now under the service worker's control, which keeps a copy
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()
+    assert page.text_content("h1") == "Registrar venta"
+    assert page.is_visible("button.sale-submit")
