@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     _import_models()
     _register_blueprints(app)
+    _connect_areas()
     return app
 
 
@@ -61,7 +62,27 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.home import bp as home_bp
     from vendors.admin_routes import bp as vendor_admin_bp
     from vendors.routes import bp as vendors_bp
+    from vendors.sales_api import bp as sales_api_bp
+    from vendors.sales_routes import bp as sales_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, vendor_admin_bp, fairs_bp, reports_bp):
+    for bp in (
+        health_bp,
+        home_bp,
+        admin_bp,
+        vendors_bp,
+        vendor_admin_bp,
+        fairs_bp,
+        fairs_api_bp,
+        reports_bp,
+        sales_bp,
+        sales_api_bp,
+    ):
         app.register_blueprint(bp)
-    app.register_blueprint(fairs_api_bp)
+
+
+def _connect_areas() -> None:
+    """Hand vendors the lookups it needs from fairs, which it may not import itself."""
+    from fairs.sale_locator import fair_booth_for_sale
+    from vendors import ledger
+
+    ledger.set_fair_locator(fair_booth_for_sale)

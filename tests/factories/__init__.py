@@ -3,10 +3,11 @@
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
 from tests.factories.reports import ReportFactories
+from tests.factories.sales import SalesFactories
 from tests.factories.vendors import VendorFactories
 
 
-class Factories(CoreFactories, VendorFactories, FairFactories, ReportFactories):
+class Factories(CoreFactories, VendorFactories, FairFactories, ReportFactories, SalesFactories):
     pass
 
 
