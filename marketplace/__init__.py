@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     load_config(app, config)
 
-    from marketplace import auth, cli, errors, i18n, mail, security
+    from marketplace import auth, cli, errors, i18n, mail, security, storage
     from marketplace.database import configure_sqlite
     from marketplace.extensions import csrf, db, limiter, migrate
 
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     _import_models()
@@ -53,7 +54,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
+    from vendors.product_routes import bp as products_bp
     from vendors.routes import bp as vendors_bp
 
-    for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+    for bp in (health_bp, home_bp, admin_bp, vendors_bp, products_bp, fairs_bp):
         app.register_blueprint(bp)
