@@ -35,7 +35,10 @@ def test_prices_people_type_are_read_as_centavos(text, centavos):
         ("1.2.3", "Please write the price with numbers only, for example 250 or 1,250.50."),
         ("2.505", "A price can have at most two decimals (centavos)."),
         ("1,000,000.01", "That price looks too high. The most we accept is L 1,000,000.00."),
-        ("99999999999999999999", "That price looks too high. The most we accept is L 1,000,000.00."),
+        (
+            "99999999999999999999",
+            "That price looks too high. The most we accept is L 1,000,000.00.",
+        ),
         ("", "Please enter a price."),
     ],
 )

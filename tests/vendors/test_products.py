@@ -10,6 +10,8 @@ from marketplace.storage import get_storage
 from tests import images_factory as factory
 from vendors.models import Image, Product, ProductPhoto, VendorStatus
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def jpeg(colour=(200, 120, 40), size=(120, 90)) -> bytes:
     return factory.encode(factory.upright_photo(size, colour), "JPEG", quality=85)
@@ -245,3 +247,15 @@ def test_the_list_is_paginated_and_always_offers_the_next_product(client, make, 
     first = client.get("/me/products").get_data(as_text=True)
     assert "Jabón 24" in first and "Jabón 00" not in first and "/me/products/new" in first
     assert "Jabón 00" in client.get("/me/products?page=2").get_data(as_text=True)
+
+
+def test_spanish_is_the_default(client, make, auth):
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE", None)  # signing in remembers the language
+    vendor = make.product_vendor()
+    auth.login(vendor.user.email)
+    response = client.post("/me/products/new", data=form(price="-3", stock=""))
+    page = response.get_data(as_text=True)
+    assert "El precio no puede ser negativo." in page
+    assert "Por favor escriba cuántas unidades tiene, o marque «Hecho a pedido»." in page
+    client.post("/me/products/new", data=form(stock="", made_to_order="y"))
+    assert "Hecho a pedido" in client.get("/me/products").get_data(as_text=True)
