@@ -15,6 +15,7 @@ from vendors import products
 from vendors.demo_data import PENDING, VERIFIED
 from vendors.images import process_image
 from vendors.models import VendorProfile, VendorStatus
+from vendors.photos import store_images
 from vendors.products import ProductFields
 
 PHOTO_SIZE = (640, 480)
@@ -46,8 +47,8 @@ def _load_vendor(data: dict, password: str, status: VendorStatus) -> int:
     db.session.add(vendor)
     for title, category, lempiras, stock, description, colours in data["products"]:
         fields = ProductFields(title, description, category, lempiras * 100, stock, True)
-        photo = process_image(draw_photo(title, category, colours))
-        products.create_product(vendor, fields, [photo])
+        photos = store_images([process_image(draw_photo(title, category, colours))])
+        products.create_product(vendor, fields, photos)
     return 1
 
 

@@ -1,13 +1,15 @@
 """`flask --app wsgi images gc`: remove photos that nothing shows any more.
 
 Garbage comes from removed photos, deleted products, and saves that failed after their files
-were stored (files are stored before the rows are committed; see vendors/photos.py).
+were stored (files are stored before the rows are committed; see vendors/photos.py). Also here:
+`images worker`, which processes photos queued for the background (vendors/photo_jobs.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, exists
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +19,7 @@ from marketplace.database import db
 from marketplace.storage import get_storage
 from vendors.images import key_prefix
 from vendors.models import Image, ProductPhoto, VendorProfile
+from vendors.photo_jobs import UPLOADS_PREFIX, queue
 
 #: Every processed photo is stored under this prefix.
 IMAGES_PREFIX = "img/"
@@ -54,13 +57,32 @@ def collect_garbage(dry_run: bool = False) -> Garbage:
     }
     storage = get_storage()
     candidates = [k for k in storage.iter_keys(IMAGES_PREFIX) if _folder(k) not in owners]
-    for start in range(0, len(candidates), _CHUNK):
-        chunk = _still_unowned(candidates[start : start + _CHUNK], doomed)
-        garbage.keys += chunk
+    for keys in _batches(storage, candidates, doomed):
+        garbage.keys += keys
         if not dry_run:
-            for key in chunk:
+            for key in keys:
                 storage.delete(key)
     return garbage
+
+
+def _batches(storage, candidates: list[str], doomed: set[str]):
+    """Keys to delete, a batch at a time, each looked at again just before it is deleted."""
+    for start in range(0, len(candidates), _CHUNK):
+        yield _still_unowned(candidates[start : start + _CHUNK], doomed)
+    yield _unclaimed_uploads(storage, doomed)
+
+
+def _unclaimed_uploads(storage, doomed: set[str]) -> list[str]:
+    """Staged uploads (background processing) whose row is gone or already processed."""
+    keys = list(storage.iter_keys(UPLOADS_PREFIX))
+    digests = [k[len(UPLOADS_PREFIX) :] for k in keys]
+    pending = set()
+    for start in range(0, len(digests), _CHUNK):
+        stmt = db.select(Image.hash, Image.variants).where(
+            Image.hash.in_(digests[start : start + _CHUNK])
+        )
+        pending |= {h for h, variants in db.session.execute(stmt) if not variants} - doomed
+    return [k for k, d in zip(keys, digests, strict=True) if d not in pending]
 
 
 def _delete_rows(ids: list[int]) -> None:
@@ -104,6 +126,20 @@ def gc_command(dry_run: bool):
     for key in garbage.keys:
         click.echo(f"  {key}")
     click.echo(f"{verb} {len(garbage.rows)} unused image rows and {len(garbage.keys)} files.")
+
+
+@images_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool):
+    """Process queued photos (background processing, needs REDIS_URL)."""
+    from rq import SimpleWorker
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL: photos are processed inline without it.")
+    photos = queue()
+    # SimpleWorker: jobs run in this process, inside this app context (no fork with open
+    # database connections).
+    SimpleWorker([photos], connection=photos.connection).work(burst=burst)
 
 
 def init_app(app) -> None:

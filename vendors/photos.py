@@ -6,7 +6,8 @@ is harmless) and only then are rows added, in the caller's transaction. If that 
 fails, the stored files point nowhere, and `flask --app wsgi images gc` removes them.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,14 @@ MAX_PHOTOS = 8
 class Upload:
     filename: str
     data: bytes
+
+
+@dataclass
+class Prepared:
+    """Photos ready to attach: their `images` rows (flushed), and what to do after the commit."""
+
+    images: list[Image]
+    after_commit: Callable[[], None] = field(default=lambda: None)
 
 
 class PhotoErrors(Exception):
@@ -63,12 +72,18 @@ def process_uploads(uploads: list[Upload]) -> list[ProcessedImage]:
     return processed
 
 
+def prepare_inline(uploads: list[Upload]) -> Prepared:
+    """Process every upload now, then store the files and add the rows."""
+    processed = process_uploads(uploads)
+    return Prepared(store_images(processed), lambda: restore_files(processed))
+
+
 def store_images(processed: list[ProcessedImage]) -> list[Image]:
     """Store the variants, then return an `images` row for each (found or added, flushed)."""
     storage = get_storage()
     for image in processed:
         image.save_to(storage)
-    return [_image_row(image) for image in processed]
+    return [image_row(image) for image in processed]
 
 
 def restore_files(processed: list[ProcessedImage]) -> None:
@@ -79,23 +94,29 @@ def restore_files(processed: list[ProcessedImage]) -> None:
         image.save_to(storage)
 
 
-def _image_row(image: ProcessedImage) -> Image:
-    row = db.session.scalar(db.select(Image).where(Image.hash == image.hash))
-    if row is not None:
-        return row
-    row = Image(
-        hash=image.hash,
-        width=image.width,
-        height=image.height,
-        variants=[
-            {"width": v.width, "height": v.height, "format": v.format, "key": v.key}
-            for v in image.variants
-        ],
+def variants_of(image: ProcessedImage) -> list[dict]:
+    return [
+        {"width": v.width, "height": v.height, "format": v.format, "key": v.key}
+        for v in image.variants
+    ]
+
+
+def image_row(image: ProcessedImage) -> Image:
+    """The `images` row for a processed photo: the one already there, or a new one (flushed)."""
+    return add_image_row(
+        Image(hash=image.hash, width=image.width, height=image.height, variants=variants_of(image))
     )
+
+
+def add_image_row(row: Image) -> Image:
+    """Add `row` unless a row with its hash exists; return whichever is in the database."""
+    existing = db.session.scalar(db.select(Image).where(Image.hash == row.hash))
+    if existing is not None:
+        return existing
     try:
         # Two people may send the same photo at once: the hash is unique, so take theirs.
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
-        return db.session.scalars(db.select(Image).where(Image.hash == image.hash)).one()
+        return db.session.scalars(db.select(Image).where(Image.hash == row.hash)).one()
     return row

@@ -11,13 +11,7 @@ from marketplace.errors import error_response
 from marketplace.storage import get_storage
 from vendors import image_cli, products
 from vendors.images import image_error
-from vendors.photos import (
-    MAX_PHOTOS,
-    PhotoErrors,
-    check_photo_count,
-    process_uploads,
-    restore_files,
-)
+from vendors.photos import MAX_PHOTOS, PhotoErrors, check_photo_count
 from vendors.product_forms import AltTextForm, ModerationForm, ProductForm
 
 bp = Blueprint("products", __name__)
@@ -55,13 +49,13 @@ def new():
     form = ProductForm()
     if form.validate_on_submit():
         try:
-            processed = _checked_photos(form, existing=0)
-            product = products.create_product(vendor, form.fields(), processed)
+            photos = _checked_photos(form, existing=0)
+            product = products.create_product(vendor, form.fields(), photos.images)
         except PhotoErrors as e:
             form.photos.errors = list(e.messages)
         else:
             db.session.commit()
-            restore_files(processed)
+            photos.after_commit()
             flash(_("“%(title)s” was saved.", title=product.title), "success")
             return redirect(url_for(".index"))
     return _form_page(form, None, 422 if form.is_submitted() else 200)
@@ -74,13 +68,13 @@ def edit(product_id: int):
     form = ProductForm(product=product)
     if form.validate_on_submit():
         try:
-            processed = _checked_photos(form, existing=len(product.photos))
-            products.update_product(product, form.fields(), processed)
+            photos = _checked_photos(form, existing=len(product.photos))
+            products.update_product(product, form.fields(), photos.images)
         except PhotoErrors as e:
             form.photos.errors = list(e.messages)
         else:
             db.session.commit()
-            restore_files(processed)
+            photos.after_commit()
             flash(_("Your changes were saved."), "success")
             return redirect(url_for(".index"))
     return _form_page(form, product, 422 if form.is_submitted() else 200)
@@ -89,7 +83,7 @@ def edit(product_id: int):
 def _checked_photos(form: ProductForm, existing: int):
     uploads = form.uploads()
     check_photo_count(existing, len(uploads))
-    return process_uploads(uploads)
+    return products.prepare_photos(uploads)
 
 
 def _form_page(form: ProductForm, product, status: int):

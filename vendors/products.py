@@ -12,9 +12,9 @@ from sqlalchemy import func
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
 from marketplace.database import db
-from vendors.images import ProcessedImage
-from vendors.models import Product, ProductPhoto, VendorProfile
-from vendors.photos import check_photo_count, store_images
+from vendors import photo_jobs
+from vendors.models import Image, Product, ProductPhoto, VendorProfile
+from vendors.photos import Prepared, Upload, check_photo_count, prepare_inline
 
 
 @dataclass
@@ -76,9 +76,15 @@ def list_products(vendor: VendorProfile):
     )
 
 
-def create_product(
-    vendor: VendorProfile, fields: ProductFields, photos: list[ProcessedImage]
-) -> Product:
+def prepare_photos(uploads: list[Upload]) -> Prepared:
+    """Check and store the uploads, inline or for the background worker (when configured).
+    Raises PhotoErrors before anything is stored if any upload is refused."""
+    if photo_jobs.enabled():
+        return photo_jobs.stage_uploads(uploads)
+    return prepare_inline(uploads)
+
+
+def create_product(vendor: VendorProfile, fields: ProductFields, photos: list[Image]) -> Product:
     product = Product(vendor=vendor)
     _apply(product, fields)
     db.session.add(product)
@@ -86,7 +92,7 @@ def create_product(
     return product
 
 
-def update_product(product: Product, fields: ProductFields, photos: list[ProcessedImage]) -> None:
+def update_product(product: Product, fields: ProductFields, photos: list[Image]) -> None:
     _apply(product, fields)
     add_photos(product, photos, default_alt=fields.title)
 
@@ -102,12 +108,11 @@ def _apply(product: Product, fields: ProductFields) -> None:
     product.visible = fields.visible
 
 
-def add_photos(product: Product, photos: list[ProcessedImage], default_alt: str = "") -> None:
-    """Store the photos and add them after the product's current ones."""
-    if not photos:
+def add_photos(product: Product, images: list[Image], default_alt: str = "") -> None:
+    """Add stored photos after the product's current ones."""
+    if not images:
         return
-    check_photo_count(len(product.photos), len(photos))
-    images = store_images(photos)
+    check_photo_count(len(product.photos), len(images))
     start = max((p.position for p in product.photos), default=-1) + 1
     for offset, image in enumerate(images):
         product.photos.append(

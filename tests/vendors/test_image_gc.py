@@ -32,7 +32,7 @@ def files_of(processed) -> list[str]:
 def test_a_save_that_fails_after_storing_leaves_files_that_gc_removes(make, runner):
     vendor = make.product_vendor()
     processed = process_image(jpeg())
-    products.create_product(vendor, FIELDS, [processed])
+    products.create_product(vendor, FIELDS, store_images([processed]))
     db.session.rollback()  # e.g. the database went away just before the commit
     assert count(Product) == 0 and count(Image) == 0
     storage = get_storage()
@@ -51,7 +51,7 @@ def test_a_save_that_fails_after_storing_leaves_files_that_gc_removes(make, runn
 def test_gc_keeps_every_file_a_product_shows(make, runner):
     vendor = make.product_vendor()
     processed = process_image(jpeg())
-    products.create_product(vendor, FIELDS, [processed])
+    products.create_product(vendor, FIELDS, store_images([processed]))
     db.session.commit()
     result = runner.invoke(args=["images", "gc"])
     assert "Deleted 0 unused image rows and 0 files." in result.output
@@ -61,7 +61,7 @@ def test_gc_keeps_every_file_a_product_shows(make, runner):
 def test_gc_removes_photos_nothing_uses_any_more(make, runner):
     vendor = make.product_vendor()
     kept, removed = process_image(jpeg()), process_image(jpeg((10, 20, 200)))
-    product = products.create_product(vendor, FIELDS, [kept, removed])
+    product = products.create_product(vendor, FIELDS, store_images([kept, removed]))
     db.session.commit()
     products.remove_photo(product, product.photos[1])
     db.session.commit()
@@ -80,7 +80,7 @@ def test_gc_removes_photos_nothing_uses_any_more(make, runner):
 def test_deleting_a_product_frees_its_photos(make, runner):
     vendor = make.product_vendor()
     processed = process_image(jpeg((90, 30, 30)))
-    product = products.create_product(vendor, FIELDS, [processed])
+    product = products.create_product(vendor, FIELDS, store_images([processed]))
     db.session.commit()
     products.delete_product(product)
     db.session.execute(db.update(Image).values(created_at=utcnow() - timedelta(hours=2)))
@@ -92,8 +92,8 @@ def test_deleting_a_product_frees_its_photos(make, runner):
 def test_a_photo_shared_by_two_products_stays_while_one_uses_it(make):
     vendor = make.product_vendor()
     processed = process_image(jpeg((5, 5, 5)))
-    first = products.create_product(vendor, FIELDS, [processed])
-    products.create_product(vendor, FIELDS, [processed])
+    first = products.create_product(vendor, FIELDS, store_images([processed]))
+    products.create_product(vendor, FIELDS, store_images([processed]))
     db.session.commit()
     products.delete_product(first)
     db.session.execute(db.update(Image).values(created_at=utcnow() - timedelta(hours=2)))
