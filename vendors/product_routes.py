@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.auth.access import entrepreneur_required, staff_required
+from marketplace.auth.models import Role
 from marketplace.database import db
 from marketplace.errors import error_response
 from marketplace.storage import get_storage
@@ -96,7 +97,9 @@ def _form_page(form: ProductForm, product, status: int):
 def _too_large(_e):
     """The same form with a message instead of a bare error page. The body was never read, so
     a new product's typed fields are lost; an edited one shows its saved values."""
-    if request.endpoint not in UPLOAD_ENDPOINTS:
+    # With CSRF on, this is raised before the view and its sign-in check have run.
+    signed_in = current_user.is_authenticated and current_user.has_role(Role.ENTREPRENEUR)
+    if request.endpoint not in UPLOAD_ENDPOINTS or not signed_in:
         return error_response(413)
     product = None
     if request.endpoint == "products.edit":

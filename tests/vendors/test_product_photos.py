@@ -143,3 +143,17 @@ def test_the_same_photo_twice_is_stored_once(client, make, seller):
     client.post("/me/products/new", data=form([("a.jpg", photo)]))
     client.post("/me/products/new", data=form([("a.jpg", photo)], title="Otra bolsa"))
     assert count(Product) == 2 and count(ProductPhoto) == 2 and count(Image) == 1
+
+
+def test_a_30_mb_upload_with_csrf_checks_on(app, client, make, auth, monkeypatch):
+    """In production the CSRF check reads the body first, before the view's own checks."""
+    product = make.product()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    anonymous = post_30_mb(client, f"/me/products/{product.id}/edit")
+    assert anonymous.status_code == 413
+    assert "The file is too large." in anonymous.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    auth.login(product.vendor.user.email)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    owner = post_30_mb(client, f"/me/products/{product.id}/edit")
+    assert owner.status_code == 413 and TOO_LARGE in owner.get_data(as_text=True)
