@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
@@ -73,6 +74,7 @@ def list_products(vendor: VendorProfile):
         db.select(Product)
         .where(Product.vendor_id == vendor.id, Product.deleted_at.is_(None))
         .order_by(Product.created_at.desc(), Product.id.desc())
+        .options(selectinload(Product.photos).selectinload(ProductPhoto.image))
     )
 
 

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from sqlalchemy import event
 
 from marketplace.audit import history
 from marketplace.database import db
@@ -259,3 +260,20 @@ def test_spanish_is_the_default(client, make, auth):
     assert "Por favor escriba cuántas unidades tiene, o marque «Hecho a pedido»." in page
     client.post("/me/products/new", data=form(stock="", made_to_order="y"))
     assert "Hecho a pedido" in client.get("/me/products").get_data(as_text=True)
+
+
+def test_the_list_loads_photos_in_a_fixed_number_of_queries(app, client, make, seller):
+    for i in range(6):
+        client.post("/me/products/new", data=form([(f"{i}.jpg", jpeg((i * 30, 60, 90)))]))
+    statements = []
+
+    def count_statement(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count_statement)
+    try:
+        page = client.get("/me/products").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_statement)
+    assert page.count("<picture>") == 6
+    assert len(statements) <= 8, len(statements)
