@@ -1,5 +1,6 @@
 """Mercado Retorno: the application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,7 +13,9 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     app = Flask(
         __name__,
-        instance_path=config.pop("INSTANCE_PATH", None) or str(ROOT / "instance"),
+        instance_path=config.pop("INSTANCE_PATH", None)
+        or os.environ.get("INSTANCE_PATH")
+        or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
