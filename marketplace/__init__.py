@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
     from vendors.admin_routes import bp as vendor_admin_bp
+    from vendors.product_routes import bp as products_bp
     from vendors.routes import bp as vendors_bp
     from vendors.sales_api import bp as sales_api_bp
     from vendors.sales_routes import bp as sales_bp
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         vendors_bp,
         vendor_admin_bp,
+        products_bp,
         fairs_bp,
         fairs_api_bp,
         reports_bp,

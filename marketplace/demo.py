@@ -7,6 +7,7 @@ from marketplace.auth import services
 from marketplace.auth.models import Role
 from marketplace.extensions import db
 from marketplace.timeutil import local_today
+from vendors.demo import load_vendors
 from vendors.demo_sales import load_demo_sales
 
 DEMO_PASSWORD = "demo-mercado-2026"
@@ -34,6 +35,7 @@ def load_demo() -> list[str]:
             services.create_user(email, DEMO_PASSWORD, role, name)
         lines.append(f"  {role.value:<13} {email}  /  {DEMO_PASSWORD}")
     lines += load_fairs(next_august(local_today()))
+    lines += load_vendors(DEMO_PASSWORD)
     lines += load_past_fair(local_today())
     # Last: sales need the vendors, products, fairs and applications loaded above.
     lines += load_demo_sales()

@@ -116,6 +116,10 @@ class Product(db.Model):
     #: Set when a sale found no stock left: the sale is kept and someone should count again.
     needs_stock_check: Mapped[bool] = mapped_column(default=False)
     visible: Mapped[bool] = mapped_column(default=True)
+    #: Set when an organiser hid the product; only an organiser can show it again.
+    moderated_at: Mapped[datetime | None]
+    #: The organiser's reason, shown to the entrepreneur.
+    moderation_reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
@@ -128,6 +132,22 @@ class Product(db.Model):
     @property
     def made_to_order(self) -> bool:
         return self.stock is None
+
+    @property
+    def is_public(self) -> bool:
+        """Shown in the catalogue: visible, not hidden by organisers, vendor verified."""
+        return (
+            self.visible
+            and self.moderated_at is None
+            and self.deleted_at is None
+            and self.vendor.is_verified
+            and self.vendor.deleted_at is None
+        )
+
+    @property
+    def cover(self) -> "Image | None":
+        """The first photo's image, or None."""
+        return self.photos[0].image if self.photos else None
 
 
 class ProductPhoto(db.Model):

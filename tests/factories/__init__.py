@@ -2,12 +2,20 @@
 
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
+from tests.factories.products import ProductFactories
 from tests.factories.reports import ReportFactories
 from tests.factories.sales import SalesFactories
 from tests.factories.vendors import VendorFactories
 
 
-class Factories(CoreFactories, VendorFactories, FairFactories, ReportFactories, SalesFactories):
+class Factories(
+    CoreFactories,
+    VendorFactories,
+    ProductFactories,
+    FairFactories,
+    ReportFactories,
+    SalesFactories,
+):
     pass
 
 
