@@ -51,9 +51,14 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
+    from marketplace.catalog.api import bp as catalog_api_bp
+    from marketplace.catalog.routes import bp as catalog_bp
+    from marketplace.catalog.seo import bp as seo_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
     from vendors.routes import bp as vendors_bp
 
     for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+        app.register_blueprint(bp)
+    for bp in (catalog_bp, catalog_api_bp, seo_bp):
         app.register_blueprint(bp)
