@@ -5,7 +5,7 @@ from sqlalchemy import Float, Integer, text
 from marketplace.extensions import db
 
 _MATCH = text(
-    "SELECT s.product_id AS product_id, ts_rank(s.document, q.query) AS score "
+    "SELECT s.product_id AS product_id, ts_rank(s.document, q.query)::float8 AS score "
     "FROM product_search AS s, to_tsquery('spanish', immutable_unaccent(:tsquery)) AS q(query) "
     "WHERE s.document @@ q.query"
 )
