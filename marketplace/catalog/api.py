@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
 
 from marketplace import search
-from marketplace.catalog import pages, queries, serialise
+from marketplace.catalog import listing, pages, queries, serialise
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import parse_filters
 from marketplace.catalog.http import conditional, data_etag
@@ -41,7 +41,7 @@ def products():
     f = parse_filters(request.args, money_in_lempiras=False)
     if f.problems:
         return error_response(400, f.problems[0].message, f.problems[0].code)
-    page = queries.list_products(f, search.parse_query(f.q))
+    page = listing.list_products(f, search.parse_query(f.q))
     if page.cursor_rejected:
         return error_response(
             400, _("This cursor is not valid. Start again without it."), "invalid_cursor"

@@ -4,15 +4,14 @@ import hashlib
 from collections.abc import Callable
 
 from flask import current_app, make_response, request
+from flask_babel import get_locale
 from flask_login import current_user
-
-from marketplace.i18n import current_language
 
 
 def data_etag(*parts) -> str:
     """A strong validator for what a response shows: its data, the language and the viewer."""
     viewer = current_user.get_id() if current_user.is_authenticated else None
-    seed = repr((current_language(), viewer, request.full_path, parts))
+    seed = repr((str(get_locale()), viewer, request.full_path, parts))
     return hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request, url_for
 
 from marketplace import search
-from marketplace.catalog import images, pages, queries, seo, stock
+from marketplace.catalog import images, listing, pages, queries, seo, stock
 from marketplace.catalog.contact import public_contact, whatsapp_link
 from marketplace.catalog.filters import parse_filters
 from marketplace.catalog.http import conditional, data_etag
@@ -31,7 +31,7 @@ def _rows_version(rows) -> tuple:
 def index():
     f = parse_filters(request.args)
     terms = search.parse_query(f.q)
-    page = queries.list_products(f, terms)
+    page = listing.list_products(f, terms)
     notices = [p.message for p in f.problems]
     if page.cursor_rejected:
         notices.append(seo.cursor_notice())
@@ -89,7 +89,7 @@ def vendor(slug: str):
     profile = pages.get_public_vendor(slug)
     f = parse_filters({"cursor": request.args.get("cursor")})
     f.vendor = profile
-    page = queries.list_products(f, [])
+    page = listing.list_products(f, [])
     visits = pages.upcoming_visits(profile.id, local_today())
     notices = [seo.cursor_notice()] if page.cursor_rejected else []
     etag = data_etag(

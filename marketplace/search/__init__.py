@@ -1,7 +1,8 @@
 """Product search: one interface, a backend per database dialect.
 
     terms = parse_query(request.args.get("q"))
-    matches = matching_products(terms)   # a subquery of (product_id, score), or None
+    matches = matching_products()        # a subquery of (product_id, score) ...
+    params = match_parameters(terms)     # ... run with these bind parameters
     suggestion = suggest(terms)          # "did you mean" text for a query that found nothing
 
 Whatever a buyer types is treated as words: it is normalised and tokenised here, in Python, and
@@ -83,11 +84,15 @@ def _backend():
     return backend
 
 
-def matching_products(terms: list[str]) -> Subquery | None:
-    """Products whose text matches every term, with a relevance `score` (higher is better)."""
-    if not terms:
-        return None
-    return _backend().matching_products(terms)
+def matching_products() -> Subquery:
+    """Products whose text matches every term, with a relevance `score` (higher is better).
+    The same object for every query, so statements using it can be built once and reused."""
+    return _backend().MATCHES
+
+
+def match_parameters(terms: list[str]) -> dict:
+    """The bind parameters that make `matching_products()` search for `terms`."""
+    return {"search_match": _backend().match_expression(terms)}
 
 
 def suggest(terms: list[str]) -> str | None:

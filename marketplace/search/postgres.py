@@ -6,12 +6,13 @@ from marketplace.extensions import db
 
 _MATCH = text(
     "SELECT s.product_id AS product_id, ts_rank(s.document, q.query)::float8 AS score "
-    "FROM product_search AS s, to_tsquery('spanish', immutable_unaccent(:tsquery)) AS q(query) "
+    "FROM product_search AS s, to_tsquery('spanish', immutable_unaccent(:search_match)) AS q(query) "
     "WHERE s.document @@ q.query"
 )
+MATCHES = _MATCH.columns(product_id=Integer, score=Float).subquery("search")
 
 
-def tsquery_text(terms: list[str]) -> str:
+def match_expression(terms: list[str]) -> str:
     """Every term as a quoted lexeme, all required: 'bolsas' & 'cuero'.
 
     Terms hold only letters and digits; quotes and backslashes are escaped anyway so that no term
@@ -19,11 +20,6 @@ def tsquery_text(terms: list[str]) -> str:
     """
     quoted = ("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
     return " & ".join(quoted)
-
-
-def matching_products(terms: list[str]):
-    stmt = _MATCH.bindparams(tsquery=tsquery_text(terms))
-    return stmt.columns(product_id=Integer, score=Float).subquery("search")
 
 
 def closest_word(term: str) -> str | None:

@@ -10,8 +10,9 @@ from marketplace.search import fold_plural
 # Title weighs most, then category words and the vendor's name, then the description.
 _MATCH = text(
     "SELECT rowid AS product_id, -bm25(product_search, 10.0, 1.0, 4.0, 4.0) AS score "
-    "FROM product_search WHERE product_search MATCH :match"
+    "FROM product_search WHERE product_search MATCH :search_match"
 )
+MATCHES = _MATCH.columns(product_id=Integer, score=Float).subquery("search")
 
 
 def match_expression(terms: list[str]) -> str:
@@ -22,11 +23,6 @@ def match_expression(terms: list[str]) -> str:
     """
     quoted = ('"' + fold_plural(t).replace('"', '""') + '"*' for t in terms)
     return " AND ".join(quoted)
-
-
-def matching_products(terms: list[str]):
-    stmt = _MATCH.bindparams(match=match_expression(terms))
-    return stmt.columns(product_id=Integer, score=Float).subquery("search")
 
 
 def closest_word(term: str) -> str | None:
