@@ -3,7 +3,6 @@
 Only visible, undeleted products of verified, undeleted vendors are ever listed or shown.
 """
 
-
 from sqlalchemy import Index, and_, func, or_, select
 
 from fairs.models import Application, ApplicationStatus
@@ -79,18 +78,15 @@ def category_counts() -> dict[str, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def newest_products(limit: int = 8, vendor_id: int | None = None, exclude: int | None = None):
+def newest_products(limit: int = 8):
     stmt = (
         select(*CARD_COLUMNS, first_image_variants().label("variants"))
         .join(VendorProfile, VendorProfile.id == Product.vendor_id)
         .where(visible_products())
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
     )
-    if vendor_id is not None:
-        stmt = stmt.where(Product.vendor_id == vendor_id)
-    if exclude is not None:
-        stmt = stmt.where(Product.id != exclude)
-    order = (Product.created_at.desc(), Product.id.desc())
-    return db.session.execute(stmt.order_by(*order).limit(limit)).all()
+    return db.session.execute(stmt).all()
 
 
 def featured_products(fair_id: int, limit: int = 6):

@@ -3,9 +3,9 @@
 from flask import Blueprint, render_template, request, url_for
 
 from marketplace import search
-from marketplace.catalog import images, listing, pages, queries, seo, stock
+from marketplace.catalog import images, listing, pages, seo, stock
 from marketplace.catalog.contact import public_contact, whatsapp_link
-from marketplace.catalog.filters import parse_filters
+from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, data_etag
 from marketplace.timeutil import local_today
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -59,7 +59,8 @@ def product(product_id: int):
     item = pages.get_public_product(product_id)
     vendor = item.vendor
     visits = pages.upcoming_visits(vendor.id, local_today())
-    more = queries.newest_products(limit=4, vendor_id=vendor.id, exclude=item.id)
+    same_vendor = listing.list_products(CatalogFilters(vendor=vendor, limit=5), [])
+    more = [row for row in same_vendor.items if row.id != item.id][:4]
     etag = data_etag(
         item.updated_at,
         vendor.updated_at,
