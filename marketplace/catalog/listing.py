@@ -87,9 +87,22 @@ def _filter_values(f: CatalogFilters) -> dict:
 _PARAM_OF = {"vendor": "vendor_id", "fair": "fair_id"}
 
 
-def _build(sort: str, searching: bool, filters: tuple[str, ...], after: bool):
+def _matches(after: bool, bounded: bool):
+    """The search matches; when `bounded`, only the best-ranked candidates after the cursor."""
+    found = search.matching_products()
+    if not bounded:
+        return found
+    key = (found.c.score, found.c.product_id)
+    candidates = select(*key)
+    if after:
+        candidates = candidates.where(_after("relevance", key, True))
+    order = (found.c.score.desc(), found.c.product_id.desc())
+    return candidates.order_by(*order).limit(bindparam("candidates")).subquery("best")
+
+
+def _build(sort: str, searching: bool, filters: tuple[str, ...], after: bool, bounded: bool):
     """Inner query: the page's ids by sort key; outer query: their columns and first photo."""
-    matches = search.matching_products() if searching else None
+    matches = _matches(after, bounded) if searching else None
     columns, descending = _sort_columns(sort, matches.c.score if searching else None)
     inner = (
         select(Product.id.label("pid"), columns[0].label("k0"))
@@ -113,6 +126,14 @@ def _build(sort: str, searching: bool, filters: tuple[str, ...], after: bool):
     )
 
 
+def _run(shape: tuple, bounded: bool, params: dict) -> list:
+    key = (db.engine.dialect.name, *shape, bounded)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = _build(*shape, bounded)
+    return db.session.execute(stmt, params).all()
+
+
 def list_products(f: CatalogFilters, terms: list[str]) -> Page:
     """One page of public products matching the filters and search terms."""
     searching = bool(terms)
@@ -127,11 +148,15 @@ def list_products(f: CatalogFilters, terms: list[str]) -> Page:
         except InvalidCursor:
             rejected = True
     filters = tuple(name for name in _FILTERS if _PARAM_OF.get(name, name) in params)
-    shape = (db.engine.dialect.name, sort, searching, filters, "k0" in params)
-    stmt = _STATEMENTS.get(shape)
-    if stmt is None:
-        stmt = _STATEMENTS[shape] = _build(*shape[1:])
-    rows = db.session.execute(stmt, params).all()
+    shape = (sort, searching, filters, "k0" in params)
+    # Ranking is over every match, but joining and filtering need only the best few hundred:
+    # most products are public, so the page is nearly always among them. When the filters
+    # leave too few, the page is fetched again from all the matches.
+    bounded = sort == "relevance"
+    params["candidates"] = max(200, 8 * (f.limit + 1))
+    rows = _run(shape, bounded, params)
+    if bounded and len(rows) <= f.limit:
+        rows = _run(shape, False, params)
     next_cursor = None
     if len(rows) > f.limit:
         rows = rows[: f.limit]

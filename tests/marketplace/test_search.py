@@ -6,6 +6,7 @@ import pytest
 
 from marketplace import search
 from marketplace.database import db
+from vendors.models import Product
 
 EN = {"Accept-Language": "en"}
 
@@ -147,3 +148,16 @@ def test_queries_are_capped_and_tokenised_in_python():
     assert len(search.parse_query(" ".join(f"w{i}" for i in range(50)))) == search.MAX_TERMS
     assert search.parse_query("x" * 500) == ["x" * 100]
     assert search.parse_query('"*^:()') == []
+
+
+def test_a_match_ranked_far_down_is_still_found_through_a_filter(client, make):
+    """Only the best-ranked matches are joined first; a filter that leaves too few of them
+    must still reach the rest."""
+    vendor = make.listed_vendor()
+    wanted = make.listed_product(vendor=vendor, title="Café", category="food")
+    db.session.add_all(
+        Product(vendor_id=vendor.id, title="Café", category="crafts", price=100, stock=1)
+        for _ in range(210)
+    )
+    db.session.commit()
+    assert found(client, "cafe", category="food", limit=2) == [wanted.id]
