@@ -68,6 +68,7 @@ def build(url: str, instance: Path, products: int):
     from marketplace.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
+    app.add_url_rule("/_floor", "floor", lambda: "ok")
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -155,6 +156,18 @@ def measure_deep_pages(app, rounds: int) -> list[float]:
                 assert page.items and not page.cursor_rejected
                 db.session.remove()
     return times
+
+
+def cpu_ms_per_request(app, paths: list[str], count: int) -> float:
+    """Processor time per request in this process (no HTTP): independent of other load."""
+    client = app.test_client(use_cookies=False)
+    rng = random.Random(2)
+    for path in paths[:5]:
+        client.get(path)
+    started = time.process_time()
+    for _ in range(count):
+        client.get(rng.choice(paths))
+    return (time.process_time() - started) * 1000 / count
 
 
 def free_port() -> int:
@@ -266,6 +279,19 @@ def main() -> None:
             print(f"deep pages, 90% into the list: p50 {percentile(deep_ms, 50):.1f} ms, "
                   f"p95 {deep95:.1f} ms")  # fmt: skip
             products_urls = product_paths(app)
+            cpu = {
+                name: cpu_ms_per_request(app, paths, rounds * 20)
+                for name, paths in (
+                    ("floor", ["/_floor"]),
+                    ("catalog", ["/catalog"]),
+                    ("product", products_urls),
+                )
+            }
+            print(
+                "processor time per request, in process: "
+                + ", ".join(f"{k} {v:.2f} ms" for k, v in cpu.items())
+                + f" (catalogue ÷ floor by processor time: {cpu['floor'] / cpu['catalog']:.0%})"
+            )
             with app.app_context():
                 from marketplace.extensions import db
 
@@ -290,6 +316,7 @@ def main() -> None:
                 "product_rps": round(product, 1),
                 "floor_rps": round(floor, 1),
                 "ratio": round(catalog / floor, 3),
+                "cpu_ratio": round(cpu["floor"] / cpu["catalog"], 3),
             }
         )
     )
