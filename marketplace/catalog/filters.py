@@ -58,6 +58,7 @@ class CatalogFilters:
             "min_price": _amount(self.min_price, divisor),
             "max_price": _amount(self.max_price, divisor),
             "sort": self.sort if self.sort != "newest" else None,
+            "limit": self.limit if self.limit != DEFAULT_LIMIT else None,
         }
         return {k: v for k, v in args.items() if v}
 
