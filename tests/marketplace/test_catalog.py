@@ -266,3 +266,13 @@ def test_sitemap_and_robots(client, make):
     assert f"/vendors/{product.vendor.slug}" in sitemap
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert "Sitemap: http://localhost/sitemap.xml" in robots and "Disallow: /admin/" in robots
+
+
+def test_demo_load_can_generate_a_large_catalogue(runner, client):
+    result = runner.invoke(args=["demo", "load", "--scale", "40"])
+    assert result.exit_code == 0, result.output
+    assert "Generated 40 products from 4 vendors." in result.output
+    body = client.get("/api/v1/products?limit=100").get_json()
+    assert 30 <= len(body["items"]) <= 40  # a few generated products are hidden on purpose
+    again = runner.invoke(args=["demo", "load", "--scale", "40"])
+    assert "already loaded" in again.output
