@@ -110,6 +110,9 @@ def vendor(slug: str):
             notices=notices,
             contact=contact,
             whatsapp=whatsapp_link(contact["whatsapp"]),
+            og_image=seo.absolute(
+                images.largest_url(profile.logo.variants if profile.logo else None)
+            ),
             canonical=seo.canonical(
                 "catalog.vendor", slug=profile.slug, cursor=None if notices else f.cursor
             ),

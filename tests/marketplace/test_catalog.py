@@ -276,3 +276,12 @@ def test_demo_load_can_generate_a_large_catalogue(runner, client):
     assert 30 <= len(body["items"]) <= 40  # a few generated products are hidden on purpose
     again = runner.invoke(args=["demo", "load", "--scale", "40"])
     assert "already loaded" in again.output
+
+
+def test_vendor_page_shares_the_logo(client, make):
+    vendor = make.listed_vendor()
+    vendor.logo_id = make.catalog_image().id
+    db.session.commit()
+    _, html = page(client, f"/vendors/{vendor.slug}")
+    assert 'property="og:image" content="http://localhost/media/img/' in html
+    assert 'content="profile"' in html
