@@ -58,6 +58,9 @@ def _register_blueprints(app: Flask) -> None:
     from fairs.report_routes import bp as reports_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
+    from marketplace.catalog.api import bp as catalog_api_bp
+    from marketplace.catalog.routes import bp as catalog_bp
+    from marketplace.catalog.seo import bp as seo_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
     from vendors.admin_routes import bp as vendor_admin_bp
@@ -78,6 +81,9 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         sales_bp,
         sales_api_bp,
+        catalog_bp,
+        catalog_api_bp,
+        seo_bp,
     ):
         app.register_blueprint(bp)
 

@@ -35,12 +35,19 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool):
 
 
 @demo_cli.command("load")
-def demo_load_command():
+@click.option(
+    "--scale", type=click.IntRange(min=0), default=0, help="Also generate N products (speed tests)."
+)
+def demo_load_command(scale: int):
     """Load demo data (safe to run again: nothing is duplicated)."""
+    from marketplace.catalog.scale import load_scale
     from marketplace.demo import load_demo
 
     for line in load_demo():
         click.echo(line)
+    if scale:
+        for line in load_scale(scale):
+            click.echo(line)
 
 
 def init_app(app) -> None:

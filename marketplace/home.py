@@ -1,13 +1,25 @@
-"""The home page: what is coming up, and where to start."""
+"""The home page: the next fair, what is new, and where to start looking."""
 
 from flask import Blueprint, render_template
 
 from fairs.queries import upcoming_fairs
+from marketplace.catalog import queries
 from marketplace.timeutil import local_today
+from vendors.taxonomy import CATEGORIES
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("home.html", fairs=upcoming_fairs(local_today()))
+    fairs = upcoming_fairs(local_today())
+    counts = queries.category_counts()
+    return render_template(
+        "home.html",
+        fairs=fairs,
+        categories=[
+            (code, label, counts[code]) for code, label in CATEGORIES.items() if code in counts
+        ],
+        newest=queries.newest_products(limit=8),
+        featured=queries.featured_products(fairs[0].id) if fairs else [],
+    )

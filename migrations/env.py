@@ -42,6 +42,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the search tables alone: the search migration owns them, not the models."""
+    from marketplace.search import SEARCH_TABLE_PREFIXES
+
+    return not (type_ == "table" and reflected and name.startswith(SEARCH_TABLE_PREFIXES))
+
+
 def render_item(type_, obj, autogen_context):
     if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
         return "sa.DateTime()"
@@ -93,6 +100,7 @@ def run_migrations_online():
     # SQLite alters tables by copying them; UTC datetimes are plain DateTime columns.
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

@@ -1,5 +1,6 @@
 """Factory functions that build real, committed rows for tests, one mixin per area."""
 
+from tests.factories.catalog import CatalogFactories
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
 from tests.factories.products import ProductFactories
@@ -10,6 +11,7 @@ from tests.factories.vendors import VendorFactories
 
 class Factories(
     CoreFactories,
+    CatalogFactories,
     VendorFactories,
     ProductFactories,
     FairFactories,
