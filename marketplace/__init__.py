@@ -49,6 +49,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fairs.application_routes import bp as applications_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
@@ -57,3 +58,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(applications_bp)
