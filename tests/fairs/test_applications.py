@@ -326,3 +326,24 @@ def test_entrepreneurs_cannot_call_organiser_actions(client, make, vendor, path)
     assert response.status_code == 403
     db.session.refresh(application)
     assert application.status == S.SUBMITTED.value
+
+
+def test_demo_applications_wait_for_vendors_and_run_once(app, make):
+    from fairs.demo_applications import load_demo_applications
+
+    past = make.fair(status=FairStatus.FINISHED, starts_on=date.today() - timedelta(days=60))
+    upcoming = make.fair(city="Tegucigalpa")
+    assert load_demo_applications() == []
+    make.grid(past, 2, 2)
+    vendors = [make.applicant(c) for c in ("food", "crafts", "textiles")]
+    make.applicant(status=VendorStatus.PENDING)
+    load_demo_applications()
+    db.session.commit()
+    load_demo_applications()
+    db.session.commit()
+    by_fair = {
+        fair.id: [a for a in applications() if a.fair_id == fair.id] for fair in (past, upcoming)
+    }
+    assert len(by_fair[past.id]) == len(by_fair[upcoming.id]) == len(vendors)
+    assert all(a.booth_id and a.checked_in_at for a in by_fair[past.id])
+    assert {a.status for a in by_fair[upcoming.id]} <= {S.SUBMITTED.value, S.WAITLISTED.value}
