@@ -3,7 +3,7 @@
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from fairs.models import Application, ApplicationStatus, Fair
+from fairs.models import Application, ApplicationStatus, Fair, FairStatus
 from marketplace.audit import AuditEntry
 from marketplace.extensions import db
 from vendors.models import Product, VendorProfile
@@ -87,3 +87,20 @@ def decisions_of(application: Application) -> list[AuditEntry]:
         .limit(20)
     )
     return list(db.session.scalars(stmt))
+
+
+def fairs_to_review() -> list[tuple[Fair, int, int]]:
+    """Fairs still ahead (open, closed or live), with applications waiting and approved."""
+    waiting = func.count().filter(Application.status == ApplicationStatus.SUBMITTED.value)
+    approved = func.count().filter(Application.status == ApplicationStatus.APPROVED.value)
+    stmt = (
+        db.select(Fair, waiting, approved)
+        .outerjoin(Application, Application.fair_id == Fair.id)
+        .where(
+            Fair.status.in_((FairStatus.OPEN.value, FairStatus.CLOSED.value, FairStatus.LIVE.value))
+        )
+        .group_by(Fair.id)
+        .order_by(Fair.starts_on, Fair.id)
+        .limit(20)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from fairs import applications as services
 from fairs.application_forms import ActionForm, ApplicationForm
+from fairs.application_queries import fairs_to_review
 from fairs.applications import ApplicationError
 from fairs.models import Application, ApplicationStatus, Fair, FairStatus
 from marketplace.auth.access import entrepreneur_required
@@ -24,6 +25,7 @@ bp = Blueprint("applications", __name__)
 def _register_dashboard_panel(state) -> None:
     state.app.jinja_env.globals.update(
         dashboard_applications=dashboard_applications,
+        fairs_to_review=fairs_to_review,
         application_status_label=lambda status: services.STATUS_LABELS.get(status, status),
     )
 

@@ -347,3 +347,12 @@ def test_demo_applications_wait_for_vendors_and_run_once(app, make):
     assert len(by_fair[past.id]) == len(by_fair[upcoming.id]) == len(vendors)
     assert all(a.booth_id and a.checked_in_at for a in by_fair[past.id])
     assert {a.status for a in by_fair[upcoming.id]} <= {S.SUBMITTED.value, S.WAITLISTED.value}
+
+
+def test_organiser_panel_links_each_upcoming_fair_to_its_applications(client, make, organizer):
+    fair = make.fair(name="Feria de Choluteca")
+    make.application(fair, make.applicant())
+    make.fair(name="Feria pasada", status=FairStatus.FINISHED)
+    page = text(client.get("/admin/"))
+    assert "Feria de Choluteca" in page and "Feria pasada" not in page
+    assert f"/admin/fairs/{fair.id}/applications" in page
