@@ -130,9 +130,7 @@ def random_assignment(
     return result
 
 
-def greedy_assignment(
-    booths: list[BoothSlot], requests: list[Request]
-) -> dict[int, int]:
+def greedy_assignment(booths: list[BoothSlot], requests: list[Request]) -> dict[int, int]:
     """Requests in id order, each into the best-ranked free booth it fits."""
     by_rank = sorted(booths, key=lambda b: (b.rank, b.row, b.col, b.id))
     free, result = {b.id for b in booths}, {}
@@ -169,9 +167,7 @@ def main() -> None:
         ("greedy", greedy_assignment(booths, requests)),
     ):
         baselines[name] = count_same_category_neighbours(booths, requests, assignments)
-        print(
-            f"{name}: {len(assignments)} placed, {baselines[name]} same-category neighbours"
-        )
+        print(f"{name}: {len(assignments)} placed, {baselines[name]} same-category neighbours")
     ratio = result.same_category_neighbours / max(baselines["random"], 1)
     print(f"ours / random same-category neighbours: {ratio:.2f} (target at most 0.50)")
     summary = {

@@ -80,9 +80,7 @@ class Request:
 class AssignmentResult:
     assignments: dict[int, int]  #: request id -> booth id, manual ones included
     unassigned: dict[int, str]  #: request id -> one of UNASSIGNED_REASONS
-    same_category_neighbours: (
-        int  #: pairs of neighbouring booths with the same category
-    )
+    same_category_neighbours: int  #: pairs of neighbouring booths with the same category
 
 
 def default_rank(row: int, col: int, rows: int, cols: int) -> int:
@@ -166,9 +164,7 @@ def assign_booths(
     return AssignmentResult(
         assignments=assignments,
         unassigned=dict(sorted(unassigned.items())),
-        same_category_neighbours=count_same_category_neighbours(
-            booths, requests, assignments
-        ),
+        same_category_neighbours=count_same_category_neighbours(booths, requests, assignments),
     )
 
 
@@ -242,14 +238,10 @@ class _Fair:
             return (not needs.food_only, room[needs], r.id)
 
         plan = Plan(Counter({o: len(bs) for o, bs in free.items()}))
-        fitting = [
-            r for r in sorted(requests, key=priority) if plan.add(self.needs[r.id])
-        ]
+        fitting = [r for r in sorted(requests, key=priority) if plan.add(self.needs[r.id])]
         placed: dict[int, int] = {}
         # Among equals, who wants shade chooses before those who do not mind.
-        for r in sorted(
-            fitting, key=lambda r: (priority(r)[:2], not r.wants_shade, r.id)
-        ):
+        for r in sorted(fitting, key=lambda r: (priority(r)[:2], not r.wants_shade, r.id)):
             booth = self._best_booth(plan, free, r, spread)
             free[self.offer[booth.id]].remove(booth)
             placed[r.id] = booth.id
@@ -276,9 +268,7 @@ class _Fair:
                 return booth
         raise AssertionError("the plan promised this request a booth")
 
-    def _least_clashing(
-        self, booths: list[BoothSlot], category: str
-    ) -> tuple[BoothSlot, int]:
+    def _least_clashing(self, booths: list[BoothSlot], category: str) -> tuple[BoothSlot, int]:
         """The best-ranked booth among those with the fewest same-category neighbours."""
         best, fewest = booths[0], len(self.near[booths[0].id]) + 1
         for booth in booths:

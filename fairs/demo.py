@@ -1,9 +1,14 @@
-"""Demo fairs: the ministry's August circuit."""
+"""Demo fairs: the ministry's August circuit and a fair that took place a few weeks ago."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
+from fairs.layout import FOOD_ZONE, generate_layout
 from fairs.models import Circuit, Fair, FairStatus
 from marketplace.extensions import db
+
+#: The finished fair other demo loaders fill with vendors, check-ins and sales.
+PAST_FAIR_SLUG = "emprendimiento-comayagua"
+DEMO_ROWS, DEMO_COLS = 4, 8
 
 AUGUST_FAIRS = (
     # slug stem, name, city, department, venue, day, closing ceremony
@@ -71,4 +76,50 @@ def load_fairs(year: int) -> list[str]:
                 circuit=circuit,
             )
         )
+    db.session.flush()
+    for fair in circuit.fairs:
+        add_demo_layout(fair)
     return [f"Fairs of the August {year} circuit: Tegucigalpa, San Pedro Sula, La Ceiba."]
+
+
+def load_past_fair(today: date) -> list[str]:
+    """A fair held three weeks before `today`, finished, with its booth layout."""
+    fair = db.session.scalar(db.select(Fair).where(Fair.slug == PAST_FAIR_SLUG))
+    if fair is None:
+        day = today - timedelta(days=21)
+        fair = Fair(
+            slug=PAST_FAIR_SLUG,
+            name="Feria de Emprendimiento Comayagua",
+            city="Comayagua",
+            department="Comayagua",
+            venue="Parque Central de Comayagua",
+            description="Feria de personas emprendedoras retornadas en el centro histórico.",
+            starts_on=day,
+            ends_on=day,
+            opens_at=time(9, 0),
+            closes_at=time(16, 0),
+            applications_open_on=day - timedelta(days=45),
+            applications_close_on=day - timedelta(days=10),
+            capacity=32,
+            status=FairStatus.FINISHED.value,
+        )
+        db.session.add(fair)
+        db.session.flush()
+    add_demo_layout(fair)
+    return [f"Past fair: {fair.name} ({fair.starts_on.isoformat()}, finished)."]
+
+
+def add_demo_layout(fair: Fair) -> None:
+    """4 rows of 8: power along row A, shade on row B, the food row D, two booths out of use."""
+    if fair.booths:
+        return
+    booths = generate_layout(None, fair, DEMO_ROWS, DEMO_COLS)
+    last_col = DEMO_COLS - 1
+    for booth in booths:
+        booth.has_power = booth.row == 0 or booth.row == DEMO_ROWS - 1
+        booth.shade = booth.row == 1
+        booth.zone = FOOD_ZONE if booth.row == DEMO_ROWS - 1 else None
+        booth.unavailable = booth.col == last_col and booth.row in (1, 2)
+        if booth.unavailable:
+            booth.notes = "Junto a la fuente: no se usa."
+    db.session.flush()

@@ -1,11 +1,22 @@
 """Fair pages: public fair pages and the organisers' tools."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
+from fairs import queries
+from fairs.booth_map import render_booth_map
+from fairs.links import vendor_url
 from fairs.models import Fair
+from fairs.services import status_label
 from marketplace.extensions import db
+from vendors.taxonomy import CATEGORIES
 
 bp = Blueprint("fairs", __name__)
+
+
+@bp.app_template_filter("fair_status")
+def fair_status(status: str) -> str:
+    """A fair status code as people read it."""
+    return status_label(status)
 
 
 def get_public_fair(slug: str) -> Fair:
@@ -17,4 +28,44 @@ def get_public_fair(slug: str) -> Fair:
 
 @bp.get("/fairs/<slug>")
 def public_fair(slug: str):
-    return render_template("fairs/public_fair.html", fair=get_public_fair(slug))
+    fair = get_public_fair(slug)
+    rows = queries.occupied_booths(fair.id)
+    occupants = {booth.id: queries.occupant(app, vendor) for booth, app, vendor in rows}
+    booth_map = render_booth_map(
+        fair.booths,
+        occupants,
+        lambda _booth, occupant: vendor_url(occupant.slug) if occupant else None,
+        title=fair.name,
+    )
+    q = " ".join(request.args.get("q", "").split())[:80]
+    category = request.args.get("category", "")
+    category = category if category in CATEGORIES else ""
+    found = queries.search_occupied(rows, q, category)
+    return render_template(
+        "fairs/public_fair.html",
+        fair=fair,
+        booth_map=booth_map,
+        by_category=_by_category(found),
+        q=q,
+        category=category,
+        categories=CATEGORIES,
+        vendor_count=len(rows),
+        vendor_url=vendor_url,
+    )
+
+
+def _by_category(rows) -> list[tuple[str, list]]:
+    """[(category label, [(booth, vendor), ...])] in the taxonomy's order, names A-Z inside."""
+    groups: dict[str, list] = {}
+    for booth, _application, vendor in rows:
+        code = vendor.category if vendor.category in CATEGORIES else "other"
+        groups.setdefault(code, []).append((booth, vendor))
+    return [
+        (CATEGORIES[code], sorted(groups[code], key=lambda bv: bv[1].business_name.casefold()))
+        for code in CATEGORIES
+        if code in groups
+    ]
+
+
+# The organisers' pages add their routes to this blueprint.
+from fairs import admin_routes, day_routes, layout_routes  # noqa: E402, F401

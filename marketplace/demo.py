@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from fairs.demo import load_fairs
+from fairs.demo import load_fairs, load_past_fair
 from fairs.demo_applications import load_demo_applications
 from marketplace.auth import services
 from marketplace.auth.models import Role
@@ -34,6 +34,7 @@ def load_demo() -> list[str]:
             services.create_user(email, DEMO_PASSWORD, role, name)
         lines.append(f"  {role.value:<13} {email}  /  {DEMO_PASSWORD}")
     lines += load_fairs(next_august(local_today()))
+    lines += load_past_fair(local_today())
     lines += load_demo_applications()
     db.session.commit()
     return ["Demo data ready. Demo accounts (e-mail / password):", *lines]

@@ -7,6 +7,7 @@ back so that tests may commit, and concurrency tests may use several real connec
 import os
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -32,12 +33,20 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         }
     )
+    app.before_request(_fresh_request_globals)
     with app.app_context():
         _reset_schema()
         upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _fresh_request_globals() -> None:
+    """Tests keep an app context open, which Flask reuses for the client's requests; give each
+    request a clean `g` (signed-in user, locale), as a real server would."""
+    for name in list(vars(g)):
+        delattr(g, name)
 
 
 def _reset_schema() -> None:

@@ -2,9 +2,10 @@
 
 from tests.factories.applications import ApplicationFactories
 from tests.factories.core import PASSWORD, CoreFactories
+from tests.factories.fairs import FairFactories
 
 
-class Factories(CoreFactories, ApplicationFactories):
+class Factories(FairFactories, CoreFactories, ApplicationFactories):
     pass
 
 

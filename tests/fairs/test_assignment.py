@@ -18,8 +18,7 @@ from fairs.assignment import (
 def row_of(n, **features):
     """n booths side by side in row 0, best-ranked on the left."""
     return [
-        BoothSlot(id=i + 1, code=f"A{i + 1}", row=0, col=i, rank=i, **features)
-        for i in range(n)
+        BoothSlot(id=i + 1, code=f"A{i + 1}", row=0, col=i, rank=i, **features) for i in range(n)
     ]
 
 
@@ -106,9 +105,7 @@ def test_other_vendors_use_the_food_zone_only_when_nothing_else_is_left():
 
 def test_food_vendor_keeps_the_food_zone_from_other_vendors():
     booths = [BoothSlot(1, "F1", 0, 0, zone="food", rank=0)]
-    result = assign_booths(
-        booths, [request(1, "crafts"), request(2, "coffee", is_food=True)]
-    )
+    result = assign_booths(booths, [request(1, "crafts"), request(2, "coffee", is_food=True)])
     assert result.assignments == {2: 1}
     assert result.unassigned == {1: "no_free_booth"}
 
@@ -170,9 +167,7 @@ def test_same_category_vendors_alternate_when_variety_allows():
         request(4, "coffee"),
     ]
     result = assign_booths(row_of(4), requests)
-    in_order = [
-        r for booth in (1, 2, 3, 4) for r, b in result.assignments.items() if b == booth
-    ]
+    in_order = [r for booth in (1, 2, 3, 4) for r, b in result.assignments.items() if b == booth]
     categories = [requests[r - 1].category for r in in_order]
     assert categories in (["crafts", "coffee"] * 2, ["coffee", "crafts"] * 2)
     assert result.same_category_neighbours == 0
@@ -180,12 +175,9 @@ def test_same_category_vendors_alternate_when_variety_allows():
 
 def test_best_ranked_booths_are_filled_first():
     booths = [
-        BoothSlot(i, f"A{i}", 0, i, rank=rank)
-        for i, rank in enumerate([5, 0, 4, 1, 3, 2], start=1)
+        BoothSlot(i, f"A{i}", 0, i, rank=rank) for i, rank in enumerate([5, 0, 4, 1, 3, 2], start=1)
     ]
-    result = assign_booths(
-        booths, [request(1, "crafts"), request(2, "toys"), request(3, "coffee")]
-    )
+    result = assign_booths(booths, [request(1, "crafts"), request(2, "toys"), request(3, "coffee")])
     assert sorted(result.assignments.values()) == [2, 4, 6]
 
 
@@ -237,9 +229,7 @@ def test_same_fair_in_any_order_gives_the_same_result(seed):
     rng = random.Random(seed)
     for _ in range(3):
         assert (
-            assign_booths(
-                rng.sample(booths, len(booths)), rng.sample(requests, len(requests))
-            )
+            assign_booths(rng.sample(booths, len(booths)), rng.sample(requests, len(requests)))
             == expected
         )
 
@@ -286,8 +276,6 @@ def test_neighbours_share_a_side_not_a_corner():
     assert neighbours(booths) == {0: (1, 2), 1: (0, 3), 2: (3, 0), 3: (2, 1), 4: ()}
 
 
-@pytest.mark.parametrize(
-    ("row", "col", "rank"), [(0, 2, 0), (0, 1, 2), (0, 4, 4), (1, 2, 5)]
-)
+@pytest.mark.parametrize(("row", "col", "rank"), [(0, 2, 0), (0, 1, 2), (0, 4, 4), (1, 2, 5)])
 def test_default_rank_prefers_front_rows_and_central_columns(row, col, rank):
     assert default_rank(row, col, rows=3, cols=5) == rank

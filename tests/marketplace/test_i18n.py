@@ -1,0 +1,56 @@
+"""Both languages: every string translated to Spanish, formats as Honduras writes them."""
+
+from datetime import date, time
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_babel import force_locale, format_date, format_time
+
+from marketplace.database import db
+from marketplace.i18n import format_money
+from marketplace.translations import missing
+
+
+def test_every_string_has_a_spanish_translation():
+    gaps = missing("es")
+    assert not gaps, (
+        "Strings without Spanish translation (make missing-translations):\n"
+        + "\n".join(f"  {where}: {msgid!r}" for msgid, where in sorted(gaps.items()))
+    )
+
+
+@pytest.mark.parametrize(
+    ("centavos", "text"),
+    [(125000, "L 1,250.00"), (5, "L 0.05"), (0, "L 0.00"), (-2550, "-L 25.50"), (None, "")],
+)
+def test_lempiras_are_written_the_honduran_way(centavos, text):
+    assert format_money(centavos).replace("L -", "-L ") == text
+
+
+def test_dates_and_times_in_honduran_spanish(app):
+    with app.test_request_context(), force_locale("es_HN"):
+        assert format_date(date(2027, 8, 15), "long") == "15 de agosto de 2027"
+        # Babel separates with narrow no-break spaces, as typography wants.
+        assert format_time(time(15, 30), "short").replace("\u202f", " ") == "3:30 p. m."
+
+
+def test_language_switch_is_remembered(client, auth, make):
+    page = client.post("/language", data={"lang": "en", "next": "/login"}, follow_redirects=True)
+    assert "Sign in" in page.get_data(as_text=True)
+    assert "Iniciar sesión" not in page.get_data(as_text=True)
+    make.user(email="ana@example.hn")
+    auth.login("ana@example.hn")
+    assert "My business" in client.get("/me").get_data(as_text=True)
+
+
+def test_language_switch_ignores_offsite_next(client):
+    response = client.post("/language", data={"lang": "en", "next": "https://evil.example"})
+    assert response.headers["Location"] == "/"
+
+
+def test_migrations_match_the_models(app):
+    """A model changed without a migration would leave production behind."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
