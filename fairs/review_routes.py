@@ -23,7 +23,9 @@ from fairs.auto_assignment import (
     save_auto_assignment,
 )
 from fairs.booking import BookingError
-from fairs.models import Application, Booth, Fair
+from fairs.booth_map import render_booth_map
+from fairs.models import Application, ApplicationStatus, Booth, Fair
+from fairs.queries import occupants_for_fair
 from marketplace.auth.access import staff_required
 from marketplace.extensions import db
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -120,12 +122,15 @@ def _changed_message(n: int, status: str) -> str:
 def detail(fair_id: int, application_id: int):
     fair = get_fair(fair_id)
     application = get_fair_application(fair, application_id)
+    free_booths = booking.free_booths_for(application)
     return render_template(
         "applications/detail.html",
         fair=fair,
         application=application,
         products=queries.products_of(application),
-        free_booths=booking.free_booths_for(application),
+        free_booths=free_booths,
+        chosen_booth=request.args.get("booth", type=int),
+        booth_map=_picking_map(fair, application, {b.id for b in free_booths}),
         partners=queries.swap_partners(application),
         history=queries.decisions_of(application),
         form=DecisionForm(),
@@ -133,6 +138,25 @@ def detail(fair_id: int, application_id: int):
         labels=STATUS_LABELS,
         decisions=DECISIONS,
         categories=CATEGORIES,
+    )
+
+
+def _picking_map(fair: Fair, application: Application, free_ids: set[int]):
+    """The fair's booth map; each free booth that fits links back here with it preselected
+    (a link only chooses; the organiser still saves with the button)."""
+    if application.status != ApplicationStatus.APPROVED.value or not fair.booths:
+        return None
+
+    def booth_url(booth: Booth, _occupant) -> str | None:
+        if booth.id not in free_ids:
+            return None
+        url = url_for(
+            "applications.detail", fair_id=fair.id, application_id=application.id, booth=booth.id
+        )
+        return f"{url}#booth-form"
+
+    return render_booth_map(
+        fair.booths, occupants_for_fair(fair.id), booth_url, title=_("Booth map"), id_prefix="pick"
     )
 
 

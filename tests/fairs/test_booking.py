@@ -248,3 +248,17 @@ def test_two_organisers_assigning_the_same_booth_at_once_one_wins(app, make, fai
     assert sorted(outcomes) == ["El puesto A-01 ya está ocupado. Elija otro, por favor.", "won"]
     holders = db.session.scalars(db.select(Application.id).where(Application.booth_id == booth.id))
     assert len(list(holders)) == 1
+
+
+def test_map_links_free_fitting_booths_to_preselect_them(client, make, fair, organizer):
+    free, taken = make.grid(fair, 1, 2)
+    approved(make, fair, booth=taken)
+    application = approved(make, fair)
+    url = f"/admin/fairs/{fair.id}/applications/{application.id}"
+    page = text(client.get(url))
+    assert "<svg" in page
+    assert f"{url}?booth={free.id}#booth-form" in page
+    assert f"booth={taken.id}" not in page
+    chosen = text(client.get(f"{url}?booth={free.id}"))
+    assert f'<option value="{free.id}" selected>' in chosen
+    assert booth_of(application) is None  # choosing on the map saves nothing
