@@ -8,6 +8,7 @@ import pytest
 from fairs.models import Application, ApplicationStatus, Circuit, FairStatus
 from marketplace.audit import AuditEntry
 from marketplace.database import db
+from marketplace.timeutil import local_today
 from vendors.models import VendorStatus
 
 S = ApplicationStatus
@@ -56,6 +57,12 @@ def test_verified_entrepreneur_applies_with_products_and_needs(client, make, ven
     mine = client.get("/me/applications")
     assert "En espera de revisión" in text(mine)
     assert "application.submitted" in audit_actions()
+
+
+def test_the_last_day_of_the_window_still_counts(client, make, vendor):
+    fair = make.fair(applications_open_on=local_today(), applications_close_on=local_today())
+    assert client.post(f"/fairs/{fair.slug}/apply", data=apply_form()).status_code == 302
+    assert len(applications()) == 1
 
 
 def test_new_application_page_takes_the_fair_from_the_query(client, make, vendor):
@@ -172,7 +179,7 @@ def test_entrepreneur_edits_and_withdraws_while_the_window_is_open(client, make,
 
 
 def test_editing_after_the_window_closed_changes_nothing(client, make, vendor):
-    fair = make.fair(applications_close_on=date.today() - timedelta(days=1))
+    fair = make.fair(applications_close_on=local_today() - timedelta(days=1))
     application = make.application(fair, vendor, note="antes")
     response = client.post(f"/me/applications/{application.id}/edit", data=apply_form())
     assert response.status_code == 409
