@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fairs.models import Application, ApplicationStatus, Circuit, FairStatus
+from fairs.models import Application, ApplicationStatus, Booth, Circuit, FairStatus
 from marketplace.audit import AuditEntry
 from marketplace.database import db
 from marketplace.timeutil import local_today
@@ -363,3 +363,33 @@ def test_organiser_panel_links_each_upcoming_fair_to_its_applications(client, ma
     page = text(client.get("/admin/"))
     assert "Feria de Choluteca" in page and "Feria pasada" not in page
     assert f"/admin/fairs/{fair.id}/applications" in page
+
+
+def test_entrepreneur_without_a_profile_is_told_what_to_do_first(client, make, auth):
+    user = make.user()
+    auth.login(user.email)
+    fair = make.fair()
+    assert "Primero cree el perfil de su negocio" in text(client.get("/me/applications"))
+    response = client.post(f"/fairs/{fair.slug}/apply", data=apply_form())
+    assert response.status_code == 409
+    assert applications() == []
+
+
+def test_swapping_into_a_booth_without_the_needed_power_is_refused(client, make, organizer):
+    fair = make.fair()
+    plain, powered = make.grid(fair, 1, 2)
+    powered_booth = db.session.get(Booth, powered.id)
+    powered_booth.has_power = True
+    db.session.commit()
+    needs_power = make.application(
+        fair, make.applicant(), status=S.APPROVED, booth=powered, needs_power=True
+    )
+    other = make.application(fair, make.applicant(), status=S.APPROVED, booth=plain)
+    response = client.post(
+        f"/admin/fairs/{fair.id}/applications/{needs_power.id}/swap",
+        data={"other_id": other.id},
+        follow_redirects=True,
+    )
+    assert "no se pueden intercambiar" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Application, needs_power.id).booth_id == powered.id
