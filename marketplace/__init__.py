@@ -55,6 +55,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from fairs.api import bp as fairs_api_bp
+    from fairs.application_routes import bp as applications_bp
     from fairs.report_routes import bp as reports_bp
     from fairs.routes import bp as fairs_bp
     from marketplace.admin import bp as admin_bp
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         catalog_bp,
         catalog_api_bp,
         seo_bp,
+        applications_bp,
     ):
         app.register_blueprint(bp)
 

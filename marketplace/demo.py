@@ -3,6 +3,7 @@
 from datetime import date
 
 from fairs.demo import load_fairs, load_past_fair
+from fairs.demo_applications import load_demo_applications
 from marketplace.auth import services
 from marketplace.auth.models import Role
 from marketplace.extensions import db
@@ -34,9 +35,11 @@ def load_demo() -> list[str]:
         if services.find_user(email) is None:
             services.create_user(email, DEMO_PASSWORD, role, name)
         lines.append(f"  {role.value:<13} {email}  /  {DEMO_PASSWORD}")
-    lines += load_fairs(next_august(local_today()))
+    today = local_today()
+    lines += load_fairs(next_august(today), today)
     lines += load_vendors(DEMO_PASSWORD)
-    lines += load_past_fair(local_today())
+    lines += load_past_fair(today)
+    lines += load_demo_applications()
     # Last: sales need the vendors, products, fairs and applications loaded above.
     lines += load_demo_sales()
     db.session.commit()

@@ -1,5 +1,6 @@
 """Factory functions that build real, committed rows for tests, one mixin per area."""
 
+from tests.factories.applications import ApplicationFactories
 from tests.factories.catalog import CatalogFactories
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
@@ -15,6 +16,7 @@ class Factories(
     VendorFactories,
     ProductFactories,
     FairFactories,
+    ApplicationFactories,
     ReportFactories,
     SalesFactories,
 ):

@@ -1,0 +1,250 @@
+"""Applications to fairs: entrepreneurs apply, edit and withdraw; organisers decide.
+
+Services flush and never commit; the route commits once. Each failure raises
+`ApplicationError` with a message for the person, and changes nothing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from fairs.models import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationStatus,
+    Fair,
+    FairStatus,
+)
+from marketplace import audit
+from marketplace.auth.models import User, utcnow
+from marketplace.extensions import db
+from marketplace.timeutil import local_today
+from vendors.models import Product, VendorProfile
+from vendors.taxonomy import CATEGORIES
+
+STATUS_LABELS = {
+    ApplicationStatus.SUBMITTED.value: _l("Waiting for review"),
+    ApplicationStatus.APPROVED.value: _l("Approved"),
+    ApplicationStatus.WAITLISTED.value: _l("Waitlisted"),
+    ApplicationStatus.REJECTED.value: _l("Rejected"),
+    ApplicationStatus.WITHDRAWN.value: _l("Withdrawn"),
+}
+#: What an organiser may decide, and the verb shown on the button.
+DECISIONS = {
+    ApplicationStatus.APPROVED.value: _l("Approve"),
+    ApplicationStatus.WAITLISTED.value: _l("Put on the waiting list"),
+    ApplicationStatus.REJECTED.value: _l("Reject"),
+}
+#: Statuses in which the entrepreneur may still change the application.
+EDITABLE = {
+    ApplicationStatus.SUBMITTED.value,
+    ApplicationStatus.WAITLISTED.value,
+    ApplicationStatus.APPROVED.value,
+}
+
+
+class ApplicationError(Exception):
+    """A request the rules refuse; str() is the message for the person."""
+
+
+@dataclass
+class Choices:
+    """What the entrepreneur fills in on the application form."""
+
+    product_ids: list[int] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    needs_power: bool = False
+    needs_step_free: bool = False
+    needs_shade: bool = False
+    note: str = ""
+
+
+@dataclass
+class BulkResult:
+    changed: list[Application]
+    skipped: list[Application]
+
+
+def window_open(fair: Fair, today: date | None = None) -> bool:
+    """Whether the fair takes applications today: open, and inside its dates if it has them."""
+    today = today or local_today()
+    if fair.status != FairStatus.OPEN.value:
+        return False
+    if fair.applications_open_on and today < fair.applications_open_on:
+        return False
+    return not (fair.applications_close_on and today > fair.applications_close_on)
+
+
+def visible_products(vendor: VendorProfile) -> list[Product]:
+    """The products an entrepreneur can say they will bring."""
+    stmt = (
+        db.select(Product)
+        .where(Product.vendor_id == vendor.id, Product.visible, Product.deleted_at.is_(None))
+        .order_by(Product.title, Product.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def find_application(fair: Fair, vendor: VendorProfile) -> Application | None:
+    stmt = db.select(Application).where(
+        Application.fair_id == fair.id, Application.vendor_id == vendor.id
+    )
+    return db.session.scalar(stmt)
+
+
+def apply(vendor: VendorProfile, fair: Fair, choices: Choices, today: date | None = None):
+    """Submit a vendor's application to a fair (or resubmit a withdrawn one)."""
+    if not vendor.is_verified:
+        raise ApplicationError(
+            _("Your profile must be verified by the organisers before you can apply to a fair.")
+        )
+    _check_window(fair, today)
+    _check_choices(vendor, choices)
+    application = find_application(fair, vendor)
+    if application is not None and application.status != ApplicationStatus.WITHDRAWN.value:
+        raise _already_applied(fair)
+    try:
+        # Two taps on a slow phone race here: the unique (fair, vendor) pair settles it,
+        # and the savepoint drops the loser's row so the rest of the request can go on.
+        with db.session.begin_nested():
+            if application is None:
+                application = Application(fair_id=fair.id, vendor_id=vendor.id)
+                db.session.add(application)
+            application.status = ApplicationStatus.SUBMITTED.value
+            application.decision_reason = ""
+            application.decided_at = None
+            _fill(application, choices)
+    except IntegrityError:
+        raise _already_applied(fair) from None
+    audit.record(vendor.user, "application.submitted", "application", application.id)
+    return application
+
+
+def apply_to_fairs(
+    vendor: VendorProfile, fairs: list[Fair], choices: Choices, today: date | None = None
+) -> tuple[list[Application], list[str]]:
+    """Apply to several fairs of a circuit in one go: the applications made, and one
+    message per fair that refused (the others still go ahead)."""
+    made, problems = [], []
+    for fair in fairs:
+        try:
+            made.append(apply(vendor, fair, choices, today))
+        except ApplicationError as e:
+            problems.append(str(e))
+    return made, problems
+
+
+def update_application(application: Application, choices: Choices, today=None) -> None:
+    """The entrepreneur changes what they bring or need, while the window is open."""
+    if application.status not in EDITABLE:
+        raise ApplicationError(_("This application can no longer be changed."))
+    _check_window(application.fair, today)
+    _check_choices(application.vendor, choices)
+    _fill(application, choices)
+    audit.record(application.vendor.user, "application.updated", "application", application.id)
+    db.session.flush()
+
+
+def withdraw(application: Application, today: date | None = None) -> None:
+    """The entrepreneur withdraws; any booth they held is free again."""
+    _check_transition(application, ApplicationStatus.WITHDRAWN.value)
+    _check_window(application.fair, today)
+    application.status = ApplicationStatus.WITHDRAWN.value
+    application.booth_id = None
+    application.booth_manual = False
+    audit.record(application.vendor.user, "application.withdrawn", "application", application.id)
+    db.session.flush()
+
+
+def decide(actor: User, application: Application, status: str, reason: str = "") -> None:
+    """An organiser approves, waitlists or rejects; leaving approved frees the booth."""
+    if status not in DECISIONS:
+        raise ApplicationError(_("Choose approve, waiting list or reject."))
+    _check_transition(application, status)
+    previous_booth = application.booth_id
+    application.status = status
+    application.decision_reason = (reason or "").strip()[:500]
+    application.decided_at = utcnow()
+    if status != ApplicationStatus.APPROVED.value:
+        application.booth_id = None
+        application.booth_manual = False
+    audit.record(
+        actor,
+        f"application.{status}",
+        "application",
+        application.id,
+        reason=application.decision_reason,
+        freed_booth_id=previous_booth if application.booth_id is None else None,
+    )
+    db.session.flush()
+
+
+def bulk_decide(
+    actor: User, fair: Fair, application_ids: list[int], status: str, reason: str = ""
+) -> BulkResult:
+    """Decide many applications of one fair; those the transitions forbid are skipped."""
+    if status not in DECISIONS:
+        raise ApplicationError(_("Choose approve, waiting list or reject."))
+    stmt = (
+        db.select(Application)
+        .where(Application.fair_id == fair.id, Application.id.in_(set(application_ids)))
+        .order_by(Application.id)
+    )
+    result = BulkResult(changed=[], skipped=[])
+    for application in db.session.scalars(stmt):
+        if status in APPLICATION_TRANSITIONS[ApplicationStatus(application.status)]:
+            decide(actor, application, status, reason)
+            result.changed.append(application)
+        else:
+            result.skipped.append(application)
+    return result
+
+
+def _already_applied(fair: Fair) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "You have already applied to %(fair)s. You can change your application under My applications.",
+            fair=fair.name,
+        )
+    )
+
+
+def _check_window(fair: Fair, today: date | None) -> None:
+    if not window_open(fair, today):
+        raise ApplicationError(
+            _("Applications to %(fair)s are not open at this time.", fair=fair.name)
+        )
+
+
+def _check_transition(application: Application, status: str) -> None:
+    allowed = APPLICATION_TRANSITIONS[ApplicationStatus(application.status)]
+    if status not in allowed:
+        raise ApplicationError(
+            _(
+                "An application that is “%(current)s” cannot change to “%(new)s”.",
+                current=STATUS_LABELS[application.status],
+                new=STATUS_LABELS[status],
+            )
+        )
+
+
+def _check_choices(vendor: VendorProfile, choices: Choices) -> None:
+    own = {p.id for p in visible_products(vendor)}
+    if not set(choices.product_ids) <= own:
+        raise ApplicationError(_("Choose only products from your own catalogue."))
+    if not set(choices.categories) <= set(CATEGORIES):
+        raise ApplicationError(_("Choose categories from the list."))
+    if not (choices.product_ids or choices.categories):
+        raise ApplicationError(_("Choose at least one product or category that you will bring."))
+
+
+def _fill(application: Application, choices: Choices) -> None:
+    application.product_ids = sorted(set(choices.product_ids))
+    application.categories = sorted(set(choices.categories))
+    application.needs_power = choices.needs_power
+    application.needs_step_free = choices.needs_step_free
+    application.needs_shade = choices.needs_shade
+    application.note = choices.note.strip()[:1000]

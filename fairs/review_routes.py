@@ -1,0 +1,274 @@
+"""Organisers' side of fair applications: review, decide, and assign booths.
+
+Registered on the "applications" blueprint (fairs/application_routes.py).
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from fairs import application_queries as queries
+from fairs import applications as services
+from fairs import booking
+from fairs.application_forms import ActionForm, ConfirmPlanForm, DecisionForm
+from fairs.application_mail import notify_decision
+from fairs.application_routes import bp
+from fairs.applications import DECISIONS, STATUS_LABELS, ApplicationError
+from fairs.auto_assignment import (
+    REASON_LABELS,
+    PlanChanged,
+    preview_auto_assignment,
+    save_auto_assignment,
+)
+from fairs.booking import BookingError
+from fairs.booth_map import render_booth_map
+from fairs.models import Application, ApplicationStatus, Booth, Fair
+from fairs.queries import occupants_for_fair
+from marketplace.auth.access import staff_required
+from marketplace.extensions import db
+from vendors.taxonomy import CATEGORIES, DEPARTMENTS
+
+PAGE_SIZE = 50
+PREFIX = "/admin/fairs/<int:fair_id>"
+
+
+def get_fair(fair_id: int) -> Fair:
+    return db.get_or_404(Fair, fair_id)
+
+
+def get_fair_application(fair: Fair, application_id: int | None) -> Application:
+    """An application of this fair; one of another fair is not found here."""
+    application = db.session.get(Application, application_id) if application_id else None
+    if application is None or application.fair_id != fair.id:
+        abort(404)
+    return application
+
+
+@bp.get(f"{PREFIX}/applications")
+@staff_required
+def review(fair_id: int):
+    fair = get_fair(fair_id)
+    filters = queries.review_filters(request.args)
+    page = db.paginate(
+        queries.review_query(fair, filters),
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "applications/review.html",
+        fair=fair,
+        page=page,
+        filters=filters,
+        counts=queries.status_counts(fair),
+        form=DecisionForm(),
+        labels=STATUS_LABELS,
+        categories=CATEGORIES,
+        departments=DEPARTMENTS,
+    )
+
+
+@bp.post(f"{PREFIX}/applications/decide")
+@staff_required
+def decide_many(fair_id: int):
+    fair = get_fair(fair_id)
+    form = DecisionForm()
+    back = redirect(url_for("applications.review", fair_id=fair.id, **_kept_filters()))
+    ids = [int(v) for v in request.form.getlist("application_ids") if v.isdigit()]
+    if not form.validate_on_submit():
+        flash(_("Choose approve, waiting list or reject."), "error")
+        return back
+    if not ids:
+        flash(_("Tick at least one application."), "error")
+        return back
+    result = services.bulk_decide(
+        current_user, fair, ids, form.decision.data, form.reason.data or ""
+    )
+    db.session.commit()
+    for application in result.changed:
+        notify_decision(application)
+    if result.changed:
+        flash(_changed_message(len(result.changed), form.decision.data), "success")
+    if result.skipped:
+        n = len(result.skipped)
+        flash(
+            ngettext(
+                "%(num)d application could not be changed: its current status does not allow it.",
+                "%(num)d applications could not be changed: their current status does not allow it.",
+                n,
+            ),
+            "error",
+        )
+    return back
+
+
+def _kept_filters() -> dict[str, str]:
+    return queries.review_filters(request.form)
+
+
+def _changed_message(n: int, status: str) -> str:
+    return ngettext(
+        "%(num)d application is now “%(status)s”.",
+        "%(num)d applications are now “%(status)s”.",
+        n,
+        status=STATUS_LABELS[status],
+    )
+
+
+@bp.get(f"{PREFIX}/applications/<int:application_id>")
+@staff_required
+def detail(fair_id: int, application_id: int):
+    fair = get_fair(fair_id)
+    application = get_fair_application(fair, application_id)
+    free_booths = booking.free_booths_for(application)
+    return render_template(
+        "applications/detail.html",
+        fair=fair,
+        application=application,
+        products=queries.products_of(application),
+        free_booths=free_booths,
+        chosen_booth=request.args.get("booth", type=int),
+        booth_map=_picking_map(fair, application, {b.id for b in free_booths}),
+        partners=queries.swap_partners(application),
+        history=queries.decisions_of(application),
+        form=DecisionForm(),
+        action_form=ActionForm(),
+        labels=STATUS_LABELS,
+        decisions=DECISIONS,
+        categories=CATEGORIES,
+    )
+
+
+def _picking_map(fair: Fair, application: Application, free_ids: set[int]):
+    """The fair's booth map; each free booth that fits links back here with it preselected
+    (a link only chooses; the organiser still saves with the button)."""
+    if application.status != ApplicationStatus.APPROVED.value or not fair.booths:
+        return None
+
+    def booth_url(booth: Booth, _occupant) -> str | None:
+        if booth.id not in free_ids:
+            return None
+        url = url_for(
+            "applications.detail", fair_id=fair.id, application_id=application.id, booth=booth.id
+        )
+        return f"{url}#booth-form"
+
+    return render_booth_map(
+        fair.booths, occupants_for_fair(fair.id), booth_url, title=_("Booth map"), id_prefix="pick"
+    )
+
+
+@bp.post(f"{PREFIX}/applications/<int:application_id>/decide")
+@staff_required
+def decide(fair_id: int, application_id: int):
+    fair = get_fair(fair_id)
+    application = get_fair_application(fair, application_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        errors = form.decision.errors or form.reason.errors
+        flash(" ".join(str(e) for e in errors) or _("Please try again."), "error")
+        return _to_detail(application)
+    try:
+        services.decide(current_user, application, form.decision.data, form.reason.data or "")
+    except ApplicationError as e:
+        flash(str(e), "error")
+        return _to_detail(application)
+    db.session.commit()
+    notify_decision(application)
+    flash(_changed_message(1, application.status), "success")
+    return _to_detail(application)
+
+
+@bp.post(f"{PREFIX}/applications/<int:application_id>/booth")
+@staff_required
+def assign(fair_id: int, application_id: int):
+    fair = get_fair(fair_id)
+    application = get_fair_application(fair, application_id)
+    booth = db.session.get(Booth, request.form.get("booth_id", type=int) or 0)
+    if booth is None:
+        flash(_("Choose a booth."), "error")
+        return _to_detail(application)
+    return _book(application, lambda: booking.assign_booth(current_user, application, booth))
+
+
+@bp.post(f"{PREFIX}/applications/<int:application_id>/unassign")
+@staff_required
+def unassign(fair_id: int, application_id: int):
+    fair = get_fair(fair_id)
+    application = get_fair_application(fair, application_id)
+    return _book(application, lambda: booking.unassign(current_user, application))
+
+
+@bp.post(f"{PREFIX}/applications/<int:application_id>/swap")
+@staff_required
+def swap(fair_id: int, application_id: int):
+    fair = get_fair(fair_id)
+    application = get_fair_application(fair, application_id)
+    other = get_fair_application(fair, request.form.get("other_id", type=int))
+    return _book(application, lambda: booking.swap(current_user, application, other))
+
+
+def _book(application: Application, change):
+    """Run a booth change and commit it; a refusal or a lost race is a message, not an error."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        change()
+        db.session.commit()
+    except BookingError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            _("Someone changed these booths at the same time. Please look and try again."), "error"
+        )
+    else:
+        flash(_("Booths saved."), "success")
+    return _to_detail(application)
+
+
+def _to_detail(application: Application):
+    return redirect(
+        url_for("applications.detail", fair_id=application.fair_id, application_id=application.id)
+    )
+
+
+@bp.route(f"{PREFIX}/assignment/auto", methods=["GET", "POST"])
+@staff_required
+def auto_assign(fair_id: int):
+    fair = get_fair(fair_id)
+    form = ConfirmPlanForm()
+    if not form.validate_on_submit():
+        return _preview_page(fair, preview_auto_assignment(fair))
+    try:
+        preview = save_auto_assignment(current_user, fair, form.digest.data)
+        db.session.commit()
+    except (PlanChanged, IntegrityError) as e:
+        db.session.rollback()
+        flash(
+            _(
+                "Applications or booths changed since you looked at the plan. Here is the new plan: please check it again."
+            ),
+            "error",
+        )
+        new = e.preview if isinstance(e, PlanChanged) else preview_auto_assignment(fair)
+        return _preview_page(fair, new, status=409)
+    flash(
+        ngettext("%(num)d booth assigned.", "%(num)d booths assigned.", len(preview.placed)),
+        "success",
+    )
+    return redirect(url_for("applications.review", fair_id=fair.id))
+
+
+def _preview_page(fair: Fair, preview, status: int = 200):
+    return render_template(
+        "applications/auto_preview.html",
+        fair=fair,
+        preview=preview,
+        form=ConfirmPlanForm(formdata=None, digest=preview.digest),
+        reasons=REASON_LABELS,
+        categories=CATEGORIES,
+    ), status
