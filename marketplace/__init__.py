@@ -45,6 +45,7 @@ def _import_models() -> None:
     """Every table must be known to the metadata before migrations or queries run."""
     import fairs.models  # noqa: F401
     import marketplace.audit  # noqa: F401
+    import marketplace.orders.models  # noqa: F401
     import vendors.models  # noqa: F401
 
 
@@ -53,7 +54,13 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin import bp as admin_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
+    from marketplace.orders.admin_routes import bp as admin_orders_bp
+    from marketplace.orders.routes import bp as orders_bp
+    from marketplace.orders.vendor_routes import bp as vendor_orders_bp
+    from marketplace.payments.routes import bp as payments_bp
     from vendors.routes import bp as vendors_bp
 
     for bp in (health_bp, home_bp, admin_bp, vendors_bp, fairs_bp):
+        app.register_blueprint(bp)
+    for bp in (orders_bp, vendor_orders_bp, admin_orders_bp, payments_bp):
         app.register_blueprint(bp)

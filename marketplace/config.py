@@ -43,6 +43,9 @@ class BaseConfig:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     PLATFORM_FEE_PERCENT = 0
+    PAYMENT_PROVIDER = "stripe"  # used only when its keys are set (STRIPE_SECRET_KEY)
+    ORDER_RESERVATION_HOURS = 72  # a pay-at-pickup reservation holds stock this long
+    ONLINE_PAYMENT_MINUTES = 60  # an online payment attempt holds stock this long (30 at least)
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
 
 
