@@ -1,9 +1,10 @@
 """Factory functions that build real, committed rows for tests, one mixin per area."""
 
 from tests.factories.core import PASSWORD, CoreFactories
+from tests.factories.orders import OrderFactories
 
 
-class Factories(CoreFactories):
+class Factories(CoreFactories, OrderFactories):
     pass
 
 
