@@ -75,7 +75,7 @@ def switch_to_pickup(order: Order, provider: PaymentProvider | None) -> None:
         if provider is None:
             raise OrderError(_("Online payment is not available right now."))
         state = provider.cancel_payment(payment.reference)
-        settle_payment(payment, state)
+        settle_payment(payment, state, release=False)
         if order.status == OrderStatus.PAID:
             return
     order.payment_choice = "pickup"
@@ -87,8 +87,11 @@ def open_payments(order: Order) -> list[Payment]:
     return [p for p in order.payments if p.status == PaymentStatus.OPEN]
 
 
-def settle_payment(payment: Payment, state: PaymentState, failed: bool = False) -> None:
-    """Bring our records in line with what the provider says about this attempt."""
+def settle_payment(
+    payment: Payment, state: PaymentState, failed: bool = False, release: bool = True
+) -> None:
+    """Bring our records in line with what the provider says about this attempt; a closed last
+    attempt releases the order's stock unless the caller keeps it (`release=False`)."""
     order = db.session.scalar(
         db.select(Order).where(Order.id == payment.order_id).with_for_update()
     )
@@ -99,7 +102,7 @@ def settle_payment(payment: Payment, state: PaymentState, failed: bool = False) 
         _mark_paid(order, payment, state)
     elif state.status == "expired" or failed:
         payment.status = (PaymentStatus.FAILED if failed else PaymentStatus.EXPIRED).value
-        if order.status == OrderStatus.AWAITING_PAYMENT and not open_payments(order):
+        if release and order.status == OrderStatus.AWAITING_PAYMENT and not open_payments(order):
             release_order(order, OrderStatus.EXPIRED, _("The online payment was not completed."))
             audit.record(None, "order.payment_expired", "order", order.id)
 

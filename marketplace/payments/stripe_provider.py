@@ -102,7 +102,8 @@ class StripeProvider(PaymentProvider):
         status = SESSION_STATES.get(session.status, "open")
         if status == "paid" and session.payment_status not in ("paid", "no_payment_required"):
             status = "open"  # completed, but an asynchronous payment is still on its way
-        order_id = (session.metadata or {}).get("order_id")
+        metadata = session.metadata.to_dict() if session.metadata else {}
+        order_id = metadata.get("order_id")
         return PaymentState(
             reference=session.id,
             order_id=int(order_id) if order_id and order_id.isdigit() else None,

@@ -30,11 +30,8 @@ class StripeFake:
         self.runners: list[web.AppRunner] = []
 
     def start(self) -> "StripeFake":
-        from localstripe import resources
-        from localstripe.server import app as localstripe_app
+        from tests.stripe_fake._localstripe import app as localstripe_app
 
-        # localstripe pickles its store to /tmp after every write; the tests keep it in memory.
-        resources.store.dump_to_disk = lambda: None
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
         self.localstripe_url = self._serve(localstripe_app)
         self.url = self._serve(build_app(self.localstripe_url, self.webhook_secret))

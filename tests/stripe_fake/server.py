@@ -16,7 +16,7 @@ import time
 
 import aiohttp
 from aiohttp import web
-from localstripe.server import unflatten_data
+from tests.stripe_fake._localstripe import unflatten_data
 
 FAKE_SECRET_KEY = "sk_test_fake"
 
