@@ -8,7 +8,6 @@ import pytest
 from marketplace.database import db
 from marketplace.orders import paying
 from marketplace.orders.models import Order, Payment, ProviderEvent
-from tests.stripe_fake.fixtures import stripe_down, stripe_fake, stripe_on  # noqa: F401
 from tests.stripe_fake.server import sign
 from vendors.models import Product, Sale
 

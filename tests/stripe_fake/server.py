@@ -16,6 +16,7 @@ import time
 
 import aiohttp
 from aiohttp import web
+
 from tests.stripe_fake._localstripe import unflatten_data
 
 FAKE_SECRET_KEY = "sk_test_fake"
