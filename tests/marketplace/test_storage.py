@@ -77,7 +77,9 @@ def test_a_key_already_stored_is_not_written_again(store):
     assert store.read(KEY) == b"first"
 
 
-@pytest.mark.parametrize("key", ["../secret", "/etc/passwd", "img/../../x", "img\\x", "", ".env"])
+@pytest.mark.parametrize(
+    "key", ["../secret", "/etc/passwd", "img/../../x", "img\\x", "", ".env"]
+)
 def test_keys_cannot_leave_the_media_area(store, key):
     with pytest.raises(StorageError):
         store.save(key, b"x", "text/plain")
@@ -106,7 +108,9 @@ def test_local_files_are_written_whole_under_instance_media(tmp_path):
 
 
 def test_s3_urls_use_the_public_address(s3_url):
-    store = storage_from_url(s3_url + "&public_url=https://cdn.example.hn/m/", "/unused")
+    store = storage_from_url(
+        s3_url + "&public_url=https://cdn.example.hn/m/", "/unused"
+    )
     assert isinstance(store, S3Storage)
     assert store.url(KEY) == f"https://cdn.example.hn/m/{KEY}"
 
@@ -143,7 +147,9 @@ def test_local_media_is_served_with_long_lived_immutable_caching(app):
     with client.get(url) as response:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"
-        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert (
+            response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        )
         assert response.data == result.variants[0].data
     with client.get(url.replace(".webp", ".jpg")) as jpeg:
         assert jpeg.mimetype == "image/jpeg"
