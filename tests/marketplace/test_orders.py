@@ -256,7 +256,7 @@ def test_the_dashboard_panel_counts_waiting_lines(client, make, auth):
     vendor = vendor_with_login(make, auth)
     make.placed_order([(make.shop_product(vendor=vendor), 1)])
     page = client.get("/me")
-    assert "1 order line is waiting for you." in page.text
+    assert "Order lines waiting for you: 1" in page.text
 
 
 @pytest.mark.postgres
