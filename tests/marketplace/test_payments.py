@@ -265,3 +265,12 @@ def test_a_database_failure_mid_webhook_rolls_back_and_the_retry_pays_once(clien
     assert deliver(client, event).status_code == 200
     assert the_order().status == "paid"
     assert db.session.scalar(db.select(db.func.count(Sale.id))) == 1
+
+
+def test_stripe_delivers_the_signed_event_to_the_running_app(client, make, live_webhook):
+    product, response = order_online(client, make)
+    event = live_webhook.pay(session_id_of(response))
+    assert event["delivered_status"] == 200
+    assert the_order().status == "paid"
+    assert stock_of(product) == 1
+    assert db.session.scalar(db.select(db.func.count(Sale.id))) == 1

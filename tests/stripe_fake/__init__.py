@@ -62,6 +62,10 @@ class StripeFake:
 
     # The buyer's and Stripe's side of things, each answering the signed event(s) it produced.
 
+    def send_events_to(self, url: str | None) -> None:
+        """Deliver every event to this webhook URL as Stripe would (None: only return them)."""
+        self._post("/_fake/webhook", {"url": url} if url else {})
+
     def pay(self, session_id: str, mode: str = "card") -> dict:
         """The buyer pays: mode "card" (paid at once) or "async" (paid later, see settle)."""
         return self._post(f"/_fake/checkout/sessions/{session_id}/pay", {"mode": mode})

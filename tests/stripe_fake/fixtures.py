@@ -36,3 +36,20 @@ def stripe_down(app, stripe_on):
     app.config["STRIPE_API_BASE"] = f"http://127.0.0.1:{free_port()}"
     yield
     app.config["STRIPE_API_BASE"] = stripe_on.url
+
+
+@pytest.fixture
+def live_webhook(app, stripe_on):
+    """The app served over real HTTP, with the fake delivering its events to our webhook."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stripe_on.send_events_to(f"http://127.0.0.1:{server.server_port}/payments/stripe/webhook")
+    yield stripe_on
+    stripe_on.send_events_to(None)
+    server.shutdown()
+    thread.join()

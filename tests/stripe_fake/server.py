@@ -3,7 +3,7 @@
 Implemented: POST /v1/checkout/sessions (with Idempotency-Key: same key and parameters give the
 same session, other parameters a 400 idempotency_error), GET /v1/checkout/sessions/{id},
 POST /v1/checkout/sessions/{id}/expire. Every other /v1 path is passed through to localstripe.
-Test controls live under /_fake/: pay a session (backed by a real PaymentIntent confirmed with
+Test controls live under /_fake/: point the events at a webhook URL, pay a session (backed by a real PaymentIntent confirmed with
 pm_card_visa in localstripe), settle an asynchronous payment, let a session expire, reset.
 Each of those answers the signed event it produced: {"id", "type", "payload", "signature"}.
 """
@@ -23,7 +23,7 @@ FAKE_SECRET_KEY = "sk_test_fake"
 
 
 def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
-    state = {"sessions": {}, "keys": {}, "events": []}
+    state = {"sessions": {}, "keys": {}, "events": [], "webhook": {}}
     app = web.Application()
 
     def error(status, type_, message):
@@ -91,11 +91,12 @@ def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
         if session["status"] != "open":
             return error(400, "invalid_request_error", "Only open sessions can be expired.")
         session["status"] = "expired"
-        event("checkout.session.expired", session)
+        await event("checkout.session.expired", session)
         return web.json_response(session)
 
-    def event(type_, session) -> dict:
-        """Build and sign an event the way Stripe does: HMAC-SHA256 of "<t>.<payload>"."""
+    async def event(type_, session) -> dict:
+        """Build and sign an event the way Stripe does (HMAC-SHA256 of "<t>.<payload>") and,
+        when a webhook endpoint is configured, deliver it there before answering."""
         body = {
             "id": "evt_" + secrets.token_hex(12),
             "object": "event",
@@ -109,6 +110,14 @@ def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
         signed = sign(payload, webhook_secret)
         envelope = {"id": body["id"], "type": type_, "payload": payload, "signature": signed}
         state["events"].append(envelope)
+        url = state["webhook"].get("url")
+        if url:
+            headers = {"Stripe-Signature": signed, "Content-Type": "application/json"}
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(url, data=payload, headers=headers) as r,
+            ):
+                envelope["delivered_status"] = r.status
         return envelope
 
     async def localstripe(method, path, data=None):
@@ -137,7 +146,7 @@ def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
         )
         session.update(status="complete", payment_intent=intent["id"])
         session["payment_status"] = "paid" if mode == "card" else "unpaid"
-        return web.json_response(event("checkout.session.completed", session))
+        return web.json_response(await event("checkout.session.completed", session))
 
     async def settle(request):
         session = find(request)
@@ -146,14 +155,19 @@ def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
             return error(400, "invalid_request_error", "Nothing to settle.")
         session["payment_status"] = "paid" if succeed else "unpaid"
         kind = "succeeded" if succeed else "failed"
-        return web.json_response(event(f"checkout.session.async_payment_{kind}", session))
+        return web.json_response(await event(f"checkout.session.async_payment_{kind}", session))
 
     async def let_expire(request):
         session = find(request)
         if session is None or session["status"] != "open":
             return error(400, "invalid_request_error", "Only open sessions expire.")
         session["status"] = "expired"
-        return web.json_response(event("checkout.session.expired", session))
+        return web.json_response(await event("checkout.session.expired", session))
+
+    async def configure_webhook(request):
+        state["webhook"].clear()
+        state["webhook"].update(await request.json())
+        return web.json_response(state["webhook"])
 
     async def list_sessions(request):
         return web.json_response(list(state["sessions"].values()))
@@ -185,6 +199,7 @@ def build_app(localstripe_url: str, webhook_secret: str) -> web.Application:
     app.router.add_post("/_fake/checkout/sessions/{id}/settle", settle)
     app.router.add_post("/_fake/checkout/sessions/{id}/let-expire", let_expire)
     app.router.add_get("/_fake/sessions", list_sessions)
+    app.router.add_post("/_fake/webhook", configure_webhook)
     app.router.add_post("/_fake/reset", reset)
     app.router.add_route("*", "/v1/{tail:.*}", passthrough)
     return app
