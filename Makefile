@@ -1,12 +1,12 @@
 # Mercado Retorno. `make run` serves the demo; `make test` runs the suite. Both set up .venv.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && echo $$p && break; done)
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-pg bench lint format translations missing-translations clean
+.PHONY: run serve test test-pg e2e bench lint format translations missing-translations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -14,6 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core for the browser tests; skipped quietly where npm is missing (those tests then skip).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
 
 translations: $(STAMP)
 	$(BIN)/python -m marketplace.translations compile
@@ -33,11 +38,16 @@ serve: translations
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## The test suite on SQLite, or on TEST_DATABASE_URL when set
-test: translations
+test: translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## Only the end-to-end browser journeys (installs Debian's chromium when missing and root)
+e2e: translations node_modules/.installed
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium; } || true
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
 ## The test suite on the local PostgreSQL
-test-pg: translations
+test-pg: translations node_modules/.installed
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Every benchmark in bench/ (BENCH_ARGS=--quick for a short run)

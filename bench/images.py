@@ -46,9 +46,7 @@ def make_photo(seed: int, portrait: bool) -> bytes:
     rnd = random.Random(seed)
     size = w, h = 4000, 3000
     layers = [
-        Image.effect_noise((w // 100, h // 100), 50).resize(
-            size, Image.Resampling.BICUBIC
-        )
+        Image.effect_noise((w // 100, h // 100), 50).resize(size, Image.Resampling.BICUBIC)
         for _ in range(3)
     ]
     img = Image.merge("RGB", layers)
@@ -59,9 +57,7 @@ def make_photo(seed: int, portrait: bool) -> bytes:
         shape = draw.ellipse if rnd.random() < 0.5 else draw.rectangle
         shape((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
     img = img.filter(ImageFilter.GaussianBlur(1.2))
-    texture = Image.effect_noise((w // 4, h // 4), 22).resize(
-        size, Image.Resampling.BICUBIC
-    )
+    texture = Image.effect_noise((w // 4, h // 4), 22).resize(size, Image.Resampling.BICUBIC)
     grain = ImageChops.add(texture, Image.effect_noise(size, 9), scale=2.0, offset=-64)
     img = ImageChops.add(img, Image.merge("RGB", [grain] * 3), offset=-128)
     exif = Image.Exif()
@@ -169,10 +165,7 @@ def psnr(a: Image.Image, b: Image.Image) -> float:
 
 def naive_pixels(data: bytes) -> list[Image.Image]:
     img = ImageOps.exif_transpose(Image.open(io.BytesIO(data)).convert("RGB"))
-    return [
-        img.resize(size, Image.Resampling.LANCZOS)
-        for size in images.variant_sizes(*img.size)
-    ]
+    return [img.resize(size, Image.Resampling.LANCZOS) for size in images.variant_sizes(*img.size)]
 
 
 def min_pixel_psnr(folder: Path) -> float:
@@ -182,9 +175,7 @@ def min_pixel_psnr(folder: Path) -> float:
     worst = math.inf
     for photo in sorted(folder.glob("photo-*.jpg")):
         data = photo.read_bytes()
-        for ours, naive in zip(
-            images.render_variants(data), naive_pixels(data), strict=True
-        ):
+        for ours, naive in zip(images.render_variants(data), naive_pixels(data), strict=True):
             assert ours.size == naive.size, (photo, ours.size, naive.size)
             worst = min(worst, psnr(ours, naive))
     return worst

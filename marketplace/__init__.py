@@ -1,5 +1,6 @@
 """Mercado Retorno: the application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,7 +13,9 @@ def create_app(config: dict | None = None) -> Flask:
     config = dict(config or {})
     app = Flask(
         __name__,
-        instance_path=config.pop("INSTANCE_PATH", None) or str(ROOT / "instance"),
+        instance_path=config.pop("INSTANCE_PATH", None)
+        or os.environ.get("INSTANCE_PATH")
+        or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -20,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     load_config(app, config)
 
-    from marketplace import auth, cli, errors, i18n, mail, security
+    from marketplace import auth, cli, errors, i18n, mail, security, storage
     from marketplace.database import configure_sqlite
     from marketplace.extensions import csrf, db, limiter, migrate
 
@@ -34,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     _import_models()

@@ -103,11 +103,7 @@ class LocalStorage(Storage):
             return
         for path in self.root.rglob("*"):
             key = path.relative_to(self.root).as_posix()
-            if (
-                path.is_file()
-                and not path.name.startswith(".tmp-")
-                and key.startswith(prefix)
-            ):
+            if path.is_file() and not path.name.startswith(".tmp-") and key.startswith(prefix):
                 yield key
 
     def url(self, key: str) -> str:
@@ -115,9 +111,7 @@ class LocalStorage(Storage):
 
 
 class S3Storage(Storage):
-    def __init__(
-        self, bucket, prefix="", endpoint_url=None, region=None, public_url=None
-    ):
+    def __init__(self, bucket, prefix="", endpoint_url=None, region=None, public_url=None):
         import boto3
         from botocore.config import Config
 
@@ -132,10 +126,7 @@ class S3Storage(Storage):
         if public_url:
             self.public_url = public_url.rstrip("/")
         else:
-            base = (
-                endpoint_url
-                or f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
-            )
+            base = endpoint_url or f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
             bucket_path = f"/{bucket}" if endpoint_url else ""
             self.public_url = "/".join(
                 p for p in (base.rstrip("/") + bucket_path, self.prefix) if p
@@ -218,9 +209,7 @@ def storage_from_url(url: str | None, instance_path: str) -> Storage:
     """The backend that MEDIA_URL names; an empty URL means `<instance>/media/`."""
     parts = urlsplit(url or "file://")
     if parts.scheme not in BACKENDS:
-        raise StorageError(
-            f"MEDIA_URL: unknown storage {parts.scheme!r}; use file:// or s3://"
-        )
+        raise StorageError(f"MEDIA_URL: unknown storage {parts.scheme!r}; use file:// or s3://")
     options = {name: values[-1] for name, values in parse_qs(parts.query).items()}
     return BACKENDS[parts.scheme](parts, options, instance_path)
 

@@ -60,18 +60,14 @@ def adobe_rgb_profile() -> bytes:
     """A minimal ICC v2 matrix/TRC profile with Adobe RGB (1998) primaries and gamma 2.2."""
 
     def xyz(x, y, z):
-        return b"XYZ \0\0\0\0" + struct.pack(
-            ">3i", *(round(v * 65536) for v in (x, y, z))
-        )
+        return b"XYZ \0\0\0\0" + struct.pack(">3i", *(round(v * 65536) for v in (x, y, z)))
 
     def text(value: str):
         return b"text\0\0\0\0" + value.encode() + b"\0"
 
     def desc(value: str):
         ascii_ = value.encode() + b"\0"
-        body = (
-            struct.pack(">I", len(ascii_)) + ascii_ + b"\0" * 8 + b"\0\0\0" + b"\0" * 67
-        )
+        body = struct.pack(">I", len(ascii_)) + ascii_ + b"\0" * 8 + b"\0\0\0" + b"\0" * 67
         return b"desc\0\0\0\0" + body
 
     gamma = b"curv\0\0\0\0" + struct.pack(">IH", 1, 563) + b"\0\0"  # 563/256 = 2.2

@@ -72,9 +72,7 @@ class ImageError(Exception):
         self.message = message
 
 
-def image_error(
-    code: str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
-) -> ImageError:
+def image_error(code: str, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ImageError:
     """The refusal for `code`; e.g. image_error("too_large") for a request over the size limit
     (HTTP 413), so that it reads like the same form error."""
     messages = {
@@ -337,9 +335,7 @@ def _clean_original(img: Image.Image, orientation: int, digest: str) -> Variant:
     img.load()
     source = _flatten(img) if _has_alpha(img) else img
     clean = _to_srgb(_upright(_resize(source, img.size), orientation), img.info)
-    fmt, options = (
-        ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
-    )
+    fmt, options = ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
     data = _encode(clean, "PNG" if fmt == "png" else "JPEG", options)
     key = f"{key_prefix(digest)}/original.{fmt}"
     return Variant(clean.width, clean.height, fmt, data, key)

@@ -34,9 +34,7 @@ def server():
     def upload():
         for f in request.files.getlist("photos"):
             img = Image.open(io.BytesIO(f.read()))
-            received.append(
-                (f.mimetype, img.size, bool(img.getexif()), request.form["action"])
-            )
+            received.append((f.mimetype, img.size, bool(img.getexif()), request.form["action"]))
         return redirect("/done")
 
     app.add_url_rule("/done", "done", lambda: "<!doctype html><h1 id=done>Listo</h1>")

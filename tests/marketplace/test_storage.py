@@ -77,9 +77,7 @@ def test_a_key_already_stored_is_not_written_again(store):
     assert store.read(KEY) == b"first"
 
 
-@pytest.mark.parametrize(
-    "key", ["../secret", "/etc/passwd", "img/../../x", "img\\x", "", ".env"]
-)
+@pytest.mark.parametrize("key", ["../secret", "/etc/passwd", "img/../../x", "img\\x", "", ".env"])
 def test_keys_cannot_leave_the_media_area(store, key):
     with pytest.raises(StorageError):
         store.save(key, b"x", "text/plain")
@@ -108,9 +106,7 @@ def test_local_files_are_written_whole_under_instance_media(tmp_path):
 
 
 def test_s3_urls_use_the_public_address(s3_url):
-    store = storage_from_url(
-        s3_url + "&public_url=https://cdn.example.hn/m/", "/unused"
-    )
+    store = storage_from_url(s3_url + "&public_url=https://cdn.example.hn/m/", "/unused")
     assert isinstance(store, S3Storage)
     assert store.url(KEY) == f"https://cdn.example.hn/m/{KEY}"
 
@@ -131,14 +127,16 @@ def test_an_unknown_storage_url_is_refused():
 
 
 @pytest.fixture
-def app(tmp_path):
+def media_app(tmp_path):
+    """A bare Flask app with only the storage extension."""
     app = Flask(__name__, instance_path=str(tmp_path))
     app.config["MEDIA_URL"] = ""
     media.init_app(app)
     return app
 
 
-def test_local_media_is_served_with_long_lived_immutable_caching(app):
+def test_local_media_is_served_with_long_lived_immutable_caching(media_app):
+    app = media_app
     result = process_image(factory.phone_jpeg())
     with app.app_context():
         result.save_to(media.get_storage())
@@ -147,9 +145,7 @@ def test_local_media_is_served_with_long_lived_immutable_caching(app):
     with client.get(url) as response:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"
-        assert (
-            response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        )
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert response.data == result.variants[0].data
     with client.get(url.replace(".webp", ".jpg")) as jpeg:
         assert jpeg.mimetype == "image/jpeg"
@@ -165,7 +161,8 @@ def test_local_media_is_served_with_long_lived_immutable_caching(app):
         "/media/.tmp-half-written",
     ],
 )
-def test_unknown_or_escaping_media_paths_are_not_found(app, tmp_path, path):
+def test_unknown_or_escaping_media_paths_are_not_found(media_app, tmp_path, path):
+    app = media_app
     (tmp_path / "secret.txt").write_text("SECRET_KEY=abc")
     (tmp_path / "media").mkdir(exist_ok=True)
     (tmp_path / "media" / ".tmp-half-written").write_text("partial")

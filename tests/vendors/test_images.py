@@ -12,9 +12,7 @@ from tests import images_factory as factory
 from vendors import images
 from vendors.images import ImageError, process_image
 
-NOT_A_PHOTO = (
-    "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
-)
+NOT_A_PHOTO = "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
 TOO_MANY_PIXELS = "This photo has more than 40 megapixels. Please use a smaller photo."
 DAMAGED = "This photo seems damaged or incomplete. Please try sending it again."
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,9 +111,7 @@ def test_phone_photo_loses_every_metadata_block_and_stands_upright():
         (320, 480, "jpg"),
     ]
     for variant, img in _stored_files(result):
-        assert not {"exif", "xmp", "icc_profile", "comment"} & set(img.info), (
-            variant.key
-        )
+        assert not {"exif", "xmp", "icc_profile", "comment"} & set(img.info), variant.key
         assert not img.getexif()
         for marker in (
             b"GPS",
@@ -196,9 +192,7 @@ def test_a_wide_transparent_png_is_flattened_while_shrinking():
 
 def test_sixteen_bit_grey_png_keeps_its_tones():
     img = Image.new("I;16", (300, 200), 32768)
-    largest = Image.open(
-        io.BytesIO(process_image(factory.encode(img, "PNG")).variants[0].data)
-    )
+    largest = Image.open(io.BytesIO(process_image(factory.encode(img, "PNG")).variants[0].data))
     assert _close(largest.convert("RGB").getpixel((150, 100)), (128, 128, 128), 4)
 
 
@@ -255,9 +249,7 @@ def test_every_message_has_a_spanish_translation():
 
 
 def _close(pixel, expected, tolerance) -> bool:
-    return all(
-        abs(a - b) <= tolerance for a, b in zip(pixel[:3], expected, strict=True)
-    )
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], expected, strict=True))
 
 
 def _is_red(pixel) -> bool:

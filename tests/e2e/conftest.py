@@ -1,0 +1,156 @@
+"""End-to-end fixtures: the real app under gunicorn on 127.0.0.1 with a fresh database, and
+Debian's Chromium driven by Playwright. Skipped, with the reason printed, when Chromium or the
+axe-core package (npm) is missing."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 800}
+# Chromium's own background traffic has nowhere to go on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """gunicorn serving a freshly migrated database with the demo data; yields its base URL."""
+    if not CHROMIUM:
+        pytest.skip("end-to-end tests need Chromium (apt-get install chromium)")
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    env = dict(os.environ, APP_ENV="development", INSTANCE_PATH=str(instance))
+    env.pop("DATABASE_URL", None)
+    if os.environ.get("TEST_DATABASE_URL"):
+        env["DATABASE_URL"] = _fresh_postgres(os.environ["TEST_DATABASE_URL"])
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=dict(env, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(url, server, log_path)
+        yield url
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _fresh_postgres(url: str) -> str:
+    """A database of its own for the browser run, so it never meets the unit tests' tables."""
+    import psycopg
+
+    base, _, _name = url.rpartition("/")
+    name = "mercado_e2e"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{base}/{name}"
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped: " + log_path.read_text()[-2000:])
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
+                if json.load(r)["status"] == "ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not become healthy in 60 s")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("end-to-end tests need Chromium (apt-get install chromium)")
+    if not AXE.exists():
+        pytest.skip("end-to-end tests need axe-core: run `npm ci`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One person's browser: a context at a viewport and language, with helpers that check
+    accessibility and keep a screenshot of every step."""
+
+    def __init__(self, browser, base_url, journey, viewport, locale="es-HN"):
+        # axe is injected as a script; the app's CSP (rightly) forbids that, so bypass it here.
+        self.context = browser.new_context(
+            viewport=viewport, locale=locale, bypass_csp=True, base_url=base_url
+        )
+        self.page = self.context.new_page()
+        self.folder = ARTIFACTS / journey
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.shot_phone = viewport == PHONE
+        self.step = 0
+
+    def check(self, name: str) -> None:
+        """Screenshot (phone runs) and axe: no serious or critical violation on this page."""
+        self.step += 1
+        if self.shot_phone:
+            self.page.screenshot(path=self.folder / f"{self.step:02d}-{name}.png", full_page=True)
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"axe on {self.page.url}:\n" + "\n".join(bad)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, live_server, request):
+    opened = []
+
+    def open_visit(journey, viewport=PHONE, locale="es-HN"):
+        v = Visit(browser, live_server, journey, viewport, locale)
+        opened.append(v)
+        return v
+
+    yield open_visit
+    for v in opened:
+        v.close()
