@@ -129,6 +129,7 @@ class PaymentStatus(enum.StrEnum):
     PAID = "paid"
     EXPIRED = "expired"
     FAILED = "failed"
+    REFUNDED = "refunded"  # paid, but refunded in full: a second payment, or no stock left
 
 
 class Payment(db.Model):

@@ -42,14 +42,22 @@ signals = Namespace()
 order_paid = signals.signal("order-paid")
 
 
-def start_online_payment(order: Order, provider: PaymentProvider, success_url, cancel_url) -> str:
-    """Open a payment attempt and return the provider's page (raises PaymentUnavailable).
+def start_online_payment(
+    order: Order, provider: PaymentProvider, success_url, cancel_url
+) -> str | None:
+    """Open a payment attempt and return the provider's page (raises PaymentUnavailable), or
+    None when an earlier attempt turns out to be paid already.
 
-    The attempt number only grows when the provider answered, so a retry after a network failure
-    reuses the same idempotency key and cannot open a second session for the same attempt.
+    Earlier attempts are closed first, so a buyer cannot pay twice. The attempt number only grows
+    when the provider answered, so a retry after a network failure reuses the same idempotency
+    key and cannot open a second session for the same attempt.
     """
     if order.status != OrderStatus.AWAITING_PAYMENT:
         raise OrderError(_("This order cannot be paid online any more."))
+    for payment in open_payments(order):
+        settle_payment(payment, provider.cancel_payment(payment.reference), provider, release=False)
+        if order.status == OrderStatus.PAID:
+            return None
     attempt = max((p.attempt for p in order.payments), default=0) + 1
     items = [LineItem(line.title, line.unit_price, line.quantity) for line in order.lines]
     started = provider.start_payment(order, attempt, items, success_url, cancel_url)
@@ -75,7 +83,7 @@ def switch_to_pickup(order: Order, provider: PaymentProvider | None) -> None:
         if provider is None:
             raise OrderError(_("Online payment is not available right now."))
         state = provider.cancel_payment(payment.reference)
-        settle_payment(payment, state, release=False)
+        settle_payment(payment, state, provider, release=False)
         if order.status == OrderStatus.PAID:
             return
     order.payment_choice = "pickup"
@@ -88,7 +96,11 @@ def open_payments(order: Order) -> list[Payment]:
 
 
 def settle_payment(
-    payment: Payment, state: PaymentState, failed: bool = False, release: bool = True
+    payment: Payment,
+    state: PaymentState,
+    provider: PaymentProvider,
+    failed: bool = False,
+    release: bool = True,
 ) -> None:
     """Bring our records in line with what the provider says about this attempt; a closed last
     attempt releases the order's stock unless the caller keeps it (`release=False`)."""
@@ -99,7 +111,7 @@ def settle_payment(
     if payment.status != PaymentStatus.OPEN:
         return  # settled before: a duplicate or a late event
     if state.status == "paid":
-        _mark_paid(order, payment, state)
+        _mark_paid(order, payment, state, provider)
     elif state.status == "expired" or failed:
         payment.status = (PaymentStatus.FAILED if failed else PaymentStatus.EXPIRED).value
         if release and order.status == OrderStatus.AWAITING_PAYMENT and not open_payments(order):
@@ -107,17 +119,17 @@ def settle_payment(
             audit.record(None, "order.payment_expired", "order", order.id)
 
 
-def _mark_paid(order: Order, payment: Payment, state: PaymentState) -> None:
+def _mark_paid(
+    order: Order, payment: Payment, state: PaymentState, provider: PaymentProvider
+) -> None:
     payment.status = PaymentStatus.PAID.value
     payment.charge_reference = state.charge_reference
     if order.status == OrderStatus.PAID:
-        log.warning("Order %s paid twice (payment %s); refund one", order.id, payment.id)
-        audit.record(None, "order.paid_twice", "order", order.id, payment=payment.reference)
+        _refund_whole(order, payment, provider, "paid_twice")
         return
-    if order.status != OrderStatus.AWAITING_PAYMENT and not hold_order_again(order):
-        # Released meanwhile and the stock is gone: the payment cannot be honoured.
-        audit.record(None, "order.paid_without_stock", "order", order.id)
-        log.warning("Order %s paid after its stock was released", order.id)
+    released = order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+    if order.status == OrderStatus.CANCELLED or (released and not hold_order_again(order)):
+        _refund_whole(order, payment, provider, "unfulfillable")
         return
     for line in order.lines:
         if line.status == LineStatus.CANCELLED:
@@ -125,10 +137,22 @@ def _mark_paid(order: Order, payment: Payment, state: PaymentState) -> None:
             line.cancel_reason = ""
         sales_link.record_line_sale(line, PaymentMethod.ONLINE.value)
     order.status = OrderStatus.PAID.value
+    order.payment_choice = "online"
     order.paid_at = utcnow()
     order.expires_at = None
     audit.record(None, "order.paid", "order", order.id, payment=payment.reference)
     order_paid.send(order)
+
+
+def _refund_whole(order: Order, payment: Payment, provider: PaymentProvider, why: str) -> None:
+    """A payment the order cannot take (paid twice, or paid after the order was released and
+    its stock is gone): give it back at once. A failure rolls everything back and the provider
+    retries the event."""
+    key = f"order-{order.id}-payment-{payment.id}-{why}"
+    provider.refund(payment.charge_reference, payment.amount, key)
+    payment.status = PaymentStatus.REFUNDED.value
+    audit.record(None, f"order.refunded_{why}", "order", order.id, amount=payment.amount)
+    log.warning("Order %s: payment %s refunded in full (%s)", order.id, payment.id, why)
 
 
 def record_event(provider: str, event) -> bool:
@@ -164,7 +188,7 @@ def process_event(provider: PaymentProvider, event) -> str:
         log.warning("Payment event %s for unknown session %s", event.id, event.object_id)
         return "unknown"
     state = provider.fetch_payment(payment.reference)
-    settle_payment(payment, state, failed=event.type.endswith("async_payment_failed"))
+    settle_payment(payment, state, provider, failed=event.type.endswith("async_payment_failed"))
     return "processed"
 
 
@@ -234,7 +258,7 @@ def expire_online_payments(provider: PaymentProvider | None) -> int:
         for payment in open_payments(order):
             if provider is not None:
                 try:
-                    settle_payment(payment, provider.cancel_payment(payment.reference))
+                    settle_payment(payment, provider.cancel_payment(payment.reference), provider)
                 except PaymentUnavailable:
                     log.warning("Could not check payment %s; will retry", payment.reference)
         if order.status == OrderStatus.AWAITING_PAYMENT and not open_payments(order):

@@ -154,7 +154,7 @@ def _start_payment(order: Order, provider):
         )
         return redirect(order_link(order))
     db.session.commit()
-    return redirect(url, 303)
+    return redirect(url, 303) if url else redirect(order_link(order))
 
 
 @bp.get("/orders/<token>")
@@ -197,7 +197,7 @@ def payment_return(token):
     if provider is not None and order.status == OrderStatus.AWAITING_PAYMENT:
         for payment in paying.open_payments(order):
             try:
-                paying.settle_payment(payment, provider.fetch_payment(payment.reference))
+                paying.settle_payment(payment, provider.fetch_payment(payment.reference), provider)
             except PaymentUnavailable:
                 db.session.rollback()
                 break

@@ -274,3 +274,61 @@ def test_stripe_delivers_the_signed_event_to_the_running_app(client, make, live_
     assert the_order().status == "paid"
     assert stock_of(product) == 1
     assert db.session.scalar(db.select(db.func.count(Sale.id))) == 1
+
+
+def test_a_payment_after_the_stock_went_elsewhere_is_refunded_in_full(client, make, stripe_on):
+    from marketplace.orders import services
+    from marketplace.orders.models import OrderStatus
+
+    product, response = order_online(client, make, stock=2, quantity=2)
+    order = the_order()
+    services.release_order(order, OrderStatus.EXPIRED, "released by hand")
+    db.session.commit()
+    make.placed_order([(db.session.get(Product, product.id), 1)])  # sold at the booth meanwhile
+    assert deliver(client, stripe_on.pay(session_id_of(response))).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "expired"
+    assert [r["amount"] for r in stripe_on.refunds()] == [50000]
+    assert db.session.get(Payment, order.payments[0].id).status == "refunded"
+    assert stock_of(product) == 1
+    assert db.session.scalar(db.select(db.func.count(Sale.id))) == 0
+
+
+def test_a_payment_arriving_late_for_a_released_order_takes_the_stock_again(
+    client, make, stripe_on
+):
+    from marketplace.orders import services
+    from marketplace.orders.models import OrderStatus
+
+    product, response = order_online(client, make, stock=3, quantity=2)
+    services.release_order(the_order(), OrderStatus.EXPIRED, "released by hand")
+    db.session.commit()
+    assert stock_of(product) == 3
+    deliver(client, stripe_on.pay(session_id_of(response)))
+    order = the_order()
+    assert order.status == "paid" and all(ln.status == "pending" for ln in order.lines)
+    assert stock_of(product) == 1
+    assert stripe_on.refunds() == []
+
+
+def test_trying_again_closes_the_earlier_session_so_nobody_pays_twice(client, make, stripe_on):
+    _product, response = order_online(client, make)
+    first = session_id_of(response)
+    link = stripe_on.session(first)["cancel_url"].replace("http://localhost", "").rsplit("/", 1)[0]
+    second = session_id_of(client.post(link + "/pay"))
+    assert second != first
+    assert stripe_on.session(first)["status"] == "expired"
+    assert [p.attempt for p in the_order().payments] == [1, 2]
+    deliver(client, stripe_on.pay(second))
+    assert the_order().status == "paid"
+
+
+def test_trying_again_after_paying_without_the_event_finds_the_payment(client, make, stripe_on):
+    _product, response = order_online(client, make)
+    first = session_id_of(response)
+    stripe_on.pay(first)  # paid at Stripe; the event is late
+    link = stripe_on.session(first)["cancel_url"].replace("http://localhost", "").rsplit("/", 1)[0]
+    answer = client.post(link + "/pay")
+    assert answer.headers["Location"] == link
+    assert the_order().status == "paid"
+    assert len(stripe_on.sessions()) == 1
