@@ -86,3 +86,9 @@ def test_entrepreneurs_cannot_see_payouts(client, make, auth):
     auth.login(make.user().email)
     assert client.get("/admin/payouts").status_code == 403
     assert client.get("/admin/payouts.csv").status_code == 403
+
+
+def test_the_organiser_panel_links_to_orders_and_payouts(client, make, auth):
+    auth.login(make.organizer().email)
+    page = client.get("/admin/")
+    assert "/admin/orders" in page.text and "/admin/payouts" in page.text

@@ -332,3 +332,39 @@ def test_trying_again_after_paying_without_the_event_finds_the_payment(client, m
     assert answer.headers["Location"] == link
     assert the_order().status == "paid"
     assert len(stripe_on.sessions()) == 1
+
+
+@pytest.mark.postgres
+def test_the_same_event_delivered_twice_at_once_pays_once(app, client, make, stripe_on):
+    import threading
+
+    _product, response = order_online(client, make)
+    event = stripe_on.pay(session_id_of(response))
+    statuses, barrier = [], threading.Barrier(4)
+
+    def send():
+        own = app.test_client()
+        barrier.wait()
+        statuses.append(deliver(own, event).json["status"])
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == ["duplicate"] * 3 + ["processed"]
+    assert the_order().status == "paid"
+    assert db.session.scalar(db.select(db.func.count(Sale.id))) == 1
+
+
+def test_the_order_page_speaks_spanish_by_default(client, make):
+    product = make.shop_product()
+    order = make.placed_order([(product, 1)])
+    from marketplace.orders.routes import order_link
+
+    with client.application.test_request_context():
+        link = order_link(order)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    page = client.get(link)
+    assert f"Pedido {order.code}" in page.text
+    assert "Apartado, paga al recoger" in page.text
