@@ -6,6 +6,7 @@ from fairs.demo import load_fairs
 from marketplace.auth import services
 from marketplace.auth.models import Role
 from marketplace.extensions import db
+from marketplace.orders.demo import load_orders
 from marketplace.timeutil import local_today
 
 DEMO_PASSWORD = "demo-mercado-2026"
@@ -33,5 +34,6 @@ def load_demo() -> list[str]:
             services.create_user(email, DEMO_PASSWORD, role, name)
         lines.append(f"  {role.value:<13} {email}  /  {DEMO_PASSWORD}")
     lines += load_fairs(next_august(local_today()))
+    lines += load_orders()
     db.session.commit()
     return ["Demo data ready. Demo accounts (e-mail / password):", *lines]

@@ -292,3 +292,15 @@ def test_concurrent_buyers_of_the_last_unit_exactly_one_wins(app, make):
     assert sorted(results) == ["lost"] * 5 + ["won"]
     assert stock_of(product) == 0
     assert db.session.scalar(db.select(db.func.count(Order.id))) == 1
+
+
+def test_the_demo_order_is_loaded_once(make):
+    from marketplace.orders.demo import DEMO_CODE, load_orders
+
+    assert "no products" in load_orders()[0]
+    make.shop_product(stock=2)
+    load_orders()
+    db.session.commit()
+    load_orders()
+    db.session.commit()
+    assert db.session.scalars(db.select(Order.code)).all() == [DEMO_CODE]
