@@ -110,10 +110,15 @@ def balances_csv() -> str:
     )
     for b in balances():
         writer.writerow(
-            [b.vendor.id, b.vendor.business_name]
+            [b.vendor.id, _cell(b.vendor.business_name)]
             + [_lempiras(x) for x in (b.gross, b.fee, b.earned, b.paid_out, b.owed)]
         )
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run a cell that starts like a formula; a leading apostrophe keeps it text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _lempiras(centavos: int) -> str:

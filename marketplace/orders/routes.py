@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from marketplace.database import db
+from marketplace.extensions import limiter
 from marketplace.mail import send_mail
 from marketplace.orders import cart, labels, paying, services
 from marketplace.orders.forms import AddToCartForm, CheckoutForm
@@ -83,7 +84,12 @@ def update_cart():
     return redirect(url_for("orders.view_cart"))
 
 
+def _checkout_limit() -> str:
+    return current_app.config["CHECKOUT_RATE_LIMIT"]
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
+@limiter.limit(_checkout_limit, methods=["POST"])
 def checkout():
     lines, notices = cart.lines()
     if not lines:

@@ -304,3 +304,27 @@ def test_the_demo_order_is_loaded_once(make):
     load_orders()
     db.session.commit()
     assert db.session.scalars(db.select(Order.code)).all() == [DEMO_CODE]
+
+
+def test_guest_checkouts_are_rate_limited(app, client, make):
+    from marketplace.extensions import limiter
+
+    limiter.reset()
+    app.config["CHECKOUT_RATE_LIMIT"] = "2 per minute"
+    try:
+        add(client, make.shop_product(stock=9))
+        statuses = [checkout(client, phone="123").status_code for _ in range(3)]
+    finally:
+        app.config["CHECKOUT_RATE_LIMIT"] = "100000 per minute"
+        limiter.reset()
+    assert statuses == [422, 422, 429]
+
+
+def test_the_payouts_csv_keeps_formulas_as_text(make):
+    from marketplace import payouts
+
+    vendor = make.shop_vendor(name="=HYPERLINK(1)")
+    order = make.placed_order([(make.shop_product(vendor=vendor), 1)], choice="online")
+    order.status = "paid"
+    db.session.commit()
+    assert ",'=HYPERLINK(1)," in payouts.balances_csv()
