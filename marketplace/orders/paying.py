@@ -91,6 +91,25 @@ def switch_to_pickup(order: Order, provider: PaymentProvider | None) -> None:
     order.expires_at = expiry_for("pickup")
 
 
+def cancel_by_buyer(order: Order, provider: PaymentProvider | None) -> bool:
+    """The buyer calls the order off before paying or collecting: close any open payment
+    attempt at the provider, then give the stock back. False when an attempt turns out paid
+    (the order is then paid, and stays)."""
+    if order.status not in (OrderStatus.RESERVED, OrderStatus.AWAITING_PAYMENT) or any(
+        line.status == LineStatus.DELIVERED for line in order.lines
+    ):
+        raise OrderError(_("This order cannot be changed any more."))
+    for payment in open_payments(order):
+        if provider is None:
+            raise OrderError(_("Online payment is not available right now."))
+        settle_payment(payment, provider.cancel_payment(payment.reference), provider, release=False)
+        if order.status == OrderStatus.PAID:
+            return False
+    release_order(order, OrderStatus.CANCELLED, _("Cancelled by the buyer."))
+    audit.record(None, "order.cancelled_by_buyer", "order", order.id)
+    return True
+
+
 def open_payments(order: Order) -> list[Payment]:
     return [p for p in order.payments if p.status == PaymentStatus.OPEN]
 

@@ -195,6 +195,23 @@ def choose_pickup(token):
     return redirect(order_link(order))
 
 
+@bp.post("/orders/<token>/cancel")
+def cancel_order(token):
+    order = load_order(token)
+    try:
+        cancelled = paying.cancel_by_buyer(order, get_provider())
+    except (services.OrderError, PaymentUnavailable) as e:
+        db.session.rollback()
+        flash(str(e) if isinstance(e, services.OrderError) else _("Please try again."), "error")
+        return redirect(order_link(order))
+    db.session.commit()
+    if cancelled:
+        flash(_("Your order was cancelled. Nothing will be charged."), "success")
+    else:
+        flash(_("This order is already paid: ask the organisers for a refund."), "error")
+    return redirect(order_link(order))
+
+
 @bp.get("/orders/<token>/paid")
 def payment_return(token):
     """Back from the provider. The redirect proves nothing: ask the provider, or wait for it."""

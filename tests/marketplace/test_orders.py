@@ -328,3 +328,15 @@ def test_the_payouts_csv_keeps_formulas_as_text(make):
     order.status = "paid"
     db.session.commit()
     assert ",'=HYPERLINK(1)," in payouts.balances_csv()
+
+
+def test_the_buyer_cancels_a_reservation(client, make):
+    product = make.shop_product(stock=2)
+    add(client, product, 2)
+    link = checkout(client).headers["Location"]
+    client.post(link + "/cancel")
+    assert only_order().status == "cancelled"
+    assert stock_of(product) == 2
+    again = client.post(link + "/cancel", follow_redirects=True)
+    assert "cannot be changed any more" in again.text
+    assert stock_of(product) == 2

@@ -368,3 +368,24 @@ def test_the_order_page_speaks_spanish_by_default(client, make):
     page = client.get(link)
     assert f"Pedido {order.code}" in page.text
     assert "Apartado, paga al recoger" in page.text
+
+
+def test_the_buyer_cancels_after_leaving_stripe_and_the_stock_comes_back(client, make, stripe_on):
+    product, response = order_online(client, make)
+    sid = session_id_of(response)
+    link = stripe_on.session(sid)["cancel_url"].replace("http://localhost", "").rsplit("/", 1)[0]
+    assert "Cancel my order" in client.get(link).text
+    page = client.post(link + "/cancel", follow_redirects=True)
+    assert "Your order was cancelled" in page.text
+    assert the_order().status == "cancelled" and stock_of(product) == 3
+    assert stripe_on.session(sid)["status"] == "expired"
+
+
+def test_cancelling_an_order_already_paid_keeps_it_paid(client, make, stripe_on):
+    product, response = order_online(client, make)
+    sid = session_id_of(response)
+    stripe_on.pay(sid)  # the event has not arrived yet
+    link = stripe_on.session(sid)["cancel_url"].replace("http://localhost", "").rsplit("/", 1)[0]
+    page = client.post(link + "/cancel", follow_redirects=True)
+    assert "already paid" in page.text
+    assert the_order().status == "paid" and stock_of(product) == 1
