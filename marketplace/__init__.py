@@ -50,6 +50,7 @@ def _import_models() -> None:
     """Every table must be known to the metadata before migrations or queries run."""
     import fairs.models  # noqa: F401
     import marketplace.audit  # noqa: F401
+    import marketplace.orders.models  # noqa: F401
     import vendors.models  # noqa: F401
 
 
@@ -64,6 +65,10 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.catalog.seo import bp as seo_bp
     from marketplace.health import bp as health_bp
     from marketplace.home import bp as home_bp
+    from marketplace.orders.admin_routes import bp as admin_orders_bp
+    from marketplace.orders.routes import bp as orders_bp
+    from marketplace.orders.vendor_routes import bp as vendor_orders_bp
+    from marketplace.payments.routes import bp as payments_bp
     from vendors.admin_routes import bp as vendor_admin_bp
     from vendors.product_routes import bp as products_bp
     from vendors.routes import bp as vendors_bp
@@ -86,6 +91,10 @@ def _register_blueprints(app: Flask) -> None:
         catalog_api_bp,
         seo_bp,
         applications_bp,
+        orders_bp,
+        vendor_orders_bp,
+        admin_orders_bp,
+        payments_bp,
     ):
         app.register_blueprint(bp)
 

@@ -44,6 +44,11 @@ class BaseConfig:
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     CLAIM_RATE_LIMIT = "5 per minute;30 per hour"
     PLATFORM_FEE_PERCENT = 0
+    PAYMENT_PROVIDER = "stripe"  # used only when its keys are set (STRIPE_SECRET_KEY)
+    ORDER_RESERVATION_HOURS = 72  # a pay-at-pickup reservation holds stock this long
+    ONLINE_PAYMENT_MINUTES = 60  # an online payment attempt holds stock this long (30 at least)
+    # Guests may order without an account; this keeps one address from holding all the stock.
+    CHECKOUT_RATE_LIMIT = "10 per hour;30 per day"
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
 
 
@@ -60,6 +65,7 @@ class TestingConfig(BaseConfig):
     LOGIN_RATE_LIMIT = "100000 per minute"
     RESET_RATE_LIMIT = "100000 per minute"
     CLAIM_RATE_LIMIT = "100000 per minute"
+    CHECKOUT_RATE_LIMIT = "100000 per minute"
     SECRET_KEY = "testing-secret"
 
 

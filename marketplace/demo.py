@@ -7,6 +7,7 @@ from fairs.demo_applications import load_demo_applications
 from marketplace.auth import services
 from marketplace.auth.models import Role
 from marketplace.extensions import db
+from marketplace.orders.demo import load_orders
 from marketplace.timeutil import local_today
 from vendors.demo import load_vendors
 from vendors.demo_sales import load_demo_sales
@@ -42,5 +43,6 @@ def load_demo() -> list[str]:
     lines += load_demo_applications()
     # Last: sales need the vendors, products, fairs and applications loaded above.
     lines += load_demo_sales()
+    lines += load_orders()
     db.session.commit()
     return ["Demo data ready. Demo accounts (e-mail / password):", *lines]

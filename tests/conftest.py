@@ -17,6 +17,9 @@ from tests.factories import Factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
+# The local Stripe (started only by tests that ask for it).
+pytest_plugins = ["tests.stripe_fake.fixtures"]
+
 
 def _database_url(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:

@@ -4,6 +4,7 @@ from tests.factories.applications import ApplicationFactories
 from tests.factories.catalog import CatalogFactories
 from tests.factories.core import PASSWORD, CoreFactories
 from tests.factories.fairs import FairFactories
+from tests.factories.orders import OrderFactories
 from tests.factories.products import ProductFactories
 from tests.factories.reports import ReportFactories
 from tests.factories.sales import SalesFactories
@@ -19,6 +20,7 @@ class Factories(
     ApplicationFactories,
     ReportFactories,
     SalesFactories,
+    OrderFactories,
 ):
     pass
 

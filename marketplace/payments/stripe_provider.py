@@ -1,0 +1,121 @@
+"""Stripe Checkout: the only module that talks to Stripe.
+
+HNL is a two-decimal currency for Stripe, so amounts go over as centavos, as we store them.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+import stripe
+
+from marketplace.payments import (
+    InvalidEvent,
+    PaymentProvider,
+    PaymentState,
+    PaymentUnavailable,
+    ProviderEvent,
+    StartedPayment,
+)
+
+log = logging.getLogger(__name__)
+
+SESSION_STATES = {"complete": "paid", "expired": "expired", "open": "open"}
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+
+    @staticmethod
+    def is_configured(config) -> bool:
+        return bool(config.get("STRIPE_SECRET_KEY"))
+
+    def __init__(self, config):
+        super().__init__(config)
+        bases = {"api": config["STRIPE_API_BASE"]} if config.get("STRIPE_API_BASE") else None
+        self.client = stripe.StripeClient(
+            config["STRIPE_SECRET_KEY"], base_addresses=bases, max_network_retries=1
+        )
+
+    def start_payment(self, order, attempt, items, success_url, cancel_url) -> StartedPayment:
+        minutes = max(30, int(self.config.get("ONLINE_PAYMENT_MINUTES", 60)))
+        expires = datetime.now(UTC) + timedelta(minutes=minutes)
+        params = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": item.quantity,
+                    "price_data": {
+                        "currency": "hnl",
+                        "unit_amount": item.unit_amount,
+                        "product_data": {"name": item.title},
+                    },
+                }
+                for item in items
+            ],
+            "metadata": {"order_id": str(order.id), "order_code": order.code},
+            "client_reference_id": str(order.id),
+            "customer_email": order.buyer_email,
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+            "expires_at": int(expires.timestamp()),
+        }
+        key = f"order-{order.id}-attempt-{attempt}"
+        session = self._call(
+            self.client.v1.checkout.sessions.create, params, options={"idempotency_key": key}
+        )
+        return StartedPayment(session.id, session.url, expires)
+
+    def parse_event(self, payload: bytes, headers) -> ProviderEvent:
+        secret = self.config.get("STRIPE_WEBHOOK_SECRET")
+        if not secret:
+            raise InvalidEvent("no webhook secret configured")
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"), headers.get("Stripe-Signature"), secret, 300
+            )
+            data = json.loads(payload)
+            obj = data["data"]["object"]
+            event = ProviderEvent(data["id"], data["type"], obj["id"])
+        except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as e:
+            raise InvalidEvent(str(e)) from e
+        if event.type == "charge.refunded":
+            event.charge_reference = obj.get("payment_intent")
+        return event
+
+    def fetch_payment(self, reference: str) -> PaymentState:
+        return self._state(self._call(self.client.v1.checkout.sessions.retrieve, reference))
+
+    def cancel_payment(self, reference: str) -> PaymentState:
+        session = self._call(self.client.v1.checkout.sessions.retrieve, reference)
+        if session.status == "open":
+            session = self._call(self.client.v1.checkout.sessions.expire, reference)
+        return self._state(session)
+
+    def refund(self, charge_reference: str, amount: int, key: str) -> str:
+        params = {"payment_intent": charge_reference, "amount": amount}
+        refund = self._call(self.client.v1.refunds.create, params, options={"idempotency_key": key})
+        return refund.id
+
+    @staticmethod
+    def _state(session) -> PaymentState:
+        status = SESSION_STATES.get(session.status, "open")
+        if status == "paid" and session.payment_status not in ("paid", "no_payment_required"):
+            status = "open"  # completed, but an asynchronous payment is still on its way
+        metadata = session.metadata.to_dict() if session.metadata else {}
+        order_id = metadata.get("order_id")
+        return PaymentState(
+            reference=session.id,
+            order_id=int(order_id) if order_id and order_id.isdigit() else None,
+            status=status,
+            amount=session.amount_total or 0,
+            charge_reference=session.payment_intent,
+        )
+
+    @staticmethod
+    def _call(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except stripe.StripeError as e:
+            log.warning("Stripe call %s failed: %s", getattr(fn, "__name__", fn), e)
+            raise PaymentUnavailable(str(e)) from e
