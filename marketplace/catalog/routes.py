@@ -4,10 +4,11 @@ from flask import Blueprint, render_template, request, url_for
 
 from marketplace import search
 from marketplace.catalog import images, listing, pages, seo, stock
-from marketplace.catalog.contact import public_contact, whatsapp_link
+from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, data_etag
 from marketplace.timeutil import local_today
+from vendors.contact import whatsapp_link
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 bp = Blueprint("catalog", __name__)
@@ -78,7 +79,7 @@ def product(product_id: int):
             visits=visits,
             more=more,
             contact=contact,
-            whatsapp=whatsapp_link(contact["whatsapp"], item.title),
+            whatsapp=whatsapp_link(vendor, item),
             canonical=seo.canonical("catalog.product", product_id=item.id),
             json_ld=seo.product_json_ld(item),
         ),
@@ -109,7 +110,7 @@ def vendor(slug: str):
             visits=visits,
             notices=notices,
             contact=contact,
-            whatsapp=whatsapp_link(contact["whatsapp"]),
+            whatsapp=whatsapp_link(profile),
             og_image=seo.absolute(
                 images.largest_url(profile.logo.variants if profile.logo else None)
             ),

@@ -202,7 +202,9 @@ def test_product_page_shows_gallery_vendor_contact_and_next_booth(client, make):
     assert html.count("<picture>") == 2 and 'type="image/webp"' in html
     assert 'sizes="(min-width: 48rem) 36rem, 100vw"' in html
     assert "Only 3 left" in html and "L 100.00" in html
-    assert "https://wa.me/50499998888" in html
+    assert "https://wa.me/50499998888?text=" in html
+    # The prefilled message is Spanish, for the entrepreneur, and names the product and its price.
+    assert "Camino%20de%20mesa%20%28L%20100.00%29" in html
     assert "Feria Tegucigalpa" in html and "Booth B-07" in html
     assert f"/products/{sibling.id}" in html
     assert f'<link rel="canonical" href="http://localhost/products/{product.id}">' in html

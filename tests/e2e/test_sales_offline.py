@@ -26,14 +26,11 @@ def server(app):
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(locale="es-HN")
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    """A phone's browser from the shared Chromium (one Playwright per test run)."""
+    context = browser.new_context(locale="es-HN")
+    yield context.new_page()
+    context.close()
 
 
 def count_sales() -> int:
