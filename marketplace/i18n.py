@@ -4,12 +4,12 @@ Spanish (Honduras) is the default; English is the second language. The language 
 signed-in user's setting, then the footer switch (kept in the session), then Accept-Language.
 """
 
-from flask import Blueprint, has_request_context, redirect, request, session
-from flask_babel import format_date, format_datetime, format_time
+from flask import Blueprint, g, has_request_context, redirect, request, session
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
 from flask_login import current_user
 
 from marketplace import ROOT
-from marketplace.extensions import babel, db
+from marketplace.extensions import babel, csrf, db
 from marketplace.security import safe_next_url
 
 # Babel locales: es_HN gives Honduran date and time formats ("3:30 p. m."), falling back to es.
@@ -24,6 +24,11 @@ def init_app(app) -> None:
     dirs = sorted(str(p) for p in TRANSLATION_ROOT.iterdir() if p.is_dir())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         money=format_money,
         date=format_date,
@@ -34,6 +39,17 @@ def init_app(app) -> None:
         current_language=current_language, LANGUAGE_NAMES={"es": "Español", "en": "English"}
     )
     app.register_blueprint(bp)
+
+
+def _translations():
+    """This request's catalogue for templates. Flask-Babel finds it afresh for every string,
+    which shows on pages with dozens of them; it is kept per locale, so force_locale and
+    refresh still switch it."""
+    locale = get_locale()
+    cached = g.get("_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._translations = (locale, get_translations())
+    return cached[1]
 
 
 def select_locale() -> str:
@@ -61,8 +77,13 @@ def format_money(centavos: int | None, currency: bool = True) -> str:
 
 
 @bp.post("/language")
+@csrf.exempt
 def switch_language():
-    """The footer switch: remembered in the session, and on the account when signed in."""
+    """The footer switch: remembered in the session, and on the account when signed in.
+
+    Without a CSRF token, so that pages read by visitors need no session at all (no cookie, no
+    token to sign on every page). A forged cross-site form could at worst change a visitor's
+    language: the session cookie is SameSite=Lax, so it never reaches an account."""
     lang = request.form.get("lang", "")
     if lang in LOCALES:
         session["lang"] = lang

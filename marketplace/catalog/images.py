@@ -2,21 +2,17 @@
 
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
+from marketplace.storage import get_storage
+
 #: Browsers pick the first <source> they support; JPEG (or whatever is left) is the fallback.
 _PREFERRED = ("avif", "webp")
 _MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 
 
-try:
-    from marketplace.storage import get_storage
-except ImportError:  # a build without the storage backends: media are served under /media
-    get_storage = None
-
-
 def _url_builder():
     """The storage backend's URL function, looked up once per picture rather than per variant."""
-    if get_storage is None:
-        return lambda key: f"/media/{key}"
     return get_storage().url
 
 
@@ -25,7 +21,7 @@ def variant_url(key: str) -> str:
     return _url_builder()(key)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Picture:
     sources: tuple[tuple[str, str], ...]  # (MIME type, srcset) for <source> elements
     src: str
@@ -33,9 +29,24 @@ class Picture:
     width: int
     height: int
 
+    def html(self, sizes: str, alt: str, lazy: bool = True) -> Markup:
+        """The <picture> element. Built here rather than in a macro: a catalogue page shows
+        dozens, and a template loop over the sources costs several times more."""
+        sizes = escape(sizes)
+        sources = "".join(
+            f'<source type="{kind}" srcset="{escape(srcset)}" sizes="{sizes}">'
+            for kind, srcset in self.sources
+        )
+        loading = ' loading="lazy"' if lazy else ""
+        return Markup(
+            f'<picture>{sources}<img src="{escape(self.src)}" srcset="{escape(self.srcset)}" '
+            f'sizes="{sizes}" width="{self.width}" height="{self.height}" alt="{escape(alt)}"'
+            f'{loading} decoding="async"></picture>'
+        )
 
-def _srcset(variants: list[dict], url) -> str:
-    return ", ".join(f"{url(v['key'])} {v['width']}w" for v in variants)
+
+def _width(variant: dict) -> int:
+    return variant["width"]
 
 
 def picture(variants: list | None) -> Picture | None:
@@ -43,22 +54,20 @@ def picture(variants: list | None) -> Picture | None:
     if not variants:
         return None
     url = _url_builder()
-    by_format: dict[str, list[dict]] = {}
-    for v in variants:
-        by_format.setdefault(v.get("format", "jpeg"), []).append(v)
-    fallback_format = next((f for f in by_format if f not in _PREFERRED), None)
-    fallback = sorted(by_format[fallback_format or next(iter(by_format))], key=lambda v: v["width"])
-    sources = tuple(
-        (_MIME[f], _srcset(sorted(by_format[f], key=lambda v: v["width"]), url))
-        for f in _PREFERRED
-        if f in by_format and f != fallback_format
-    )
-    largest = fallback[-1]
-    small = fallback[0]
+    by_format: dict[str, list[str]] = {}  # format -> "url width" entries, narrowest first
+    for v in sorted(variants, key=_width):
+        by_format.setdefault(v.get("format", "jpeg"), []).append(f"{url(v['key'])} {v['width']}w")
+    fallback_format = next((f for f in by_format if f not in _PREFERRED), next(iter(by_format)))
+    fallback = by_format[fallback_format]
+    largest = max((v for v in variants if v.get("format", "jpeg") == fallback_format), key=_width)
     return Picture(
-        sources=sources,
-        src=url(small["key"]),
-        srcset=_srcset(fallback, url),
+        sources=tuple(
+            (_MIME[f], ", ".join(by_format[f]))
+            for f in _PREFERRED
+            if f in by_format and f != fallback_format
+        ),
+        src=fallback[0].rpartition(" ")[0],
+        srcset=", ".join(fallback),
         width=largest["width"],
         height=largest["height"],
     )

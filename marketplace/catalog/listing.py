@@ -131,7 +131,7 @@ def _run(shape: tuple, bounded: bool, params: dict) -> list:
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         stmt = _STATEMENTS[key] = _build(*shape, bounded)
-    return db.session.execute(stmt, params).all()
+    return db.session.connection().execute(stmt, params).all()
 
 
 def list_products(f: CatalogFilters, terms: list[str]) -> Page:

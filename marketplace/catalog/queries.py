@@ -59,7 +59,6 @@ CARD_COLUMNS = (
     Product.stock,
     Product.category,
     Product.description,
-    Product.created_at,
     Product.updated_at,
     VendorProfile.slug.label("vendor_slug"),
     VendorProfile.business_name.label("vendor_name"),

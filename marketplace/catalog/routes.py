@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request, url_for
 
 from marketplace import search
-from marketplace.catalog import images, listing, pages, seo, stock
+from marketplace.catalog import cards, images, listing, pages, seo, stock
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, data_etag
@@ -18,6 +18,7 @@ bp = Blueprint("catalog", __name__)
 def _template_helpers(state):
     state.app.jinja_env.globals.update(
         picture=images.picture,
+        product_cards=cards.product_cards,
         stock_label=stock.stock_label,
         stock_state=stock.stock_state,
         CATEGORIES=CATEGORIES,
@@ -25,7 +26,15 @@ def _template_helpers(state):
 
 
 def _rows_version(rows) -> tuple:
-    return tuple((r.id, r.updated_at, r.vendor_updated_at) for r in rows)
+    """What a list of cards shows, cheaply: any edit moves a product's or vendor's updated_at to
+    now, past every other row's, so the ids and the two newest timestamps change with it."""
+    if not rows:
+        return ()
+    return (
+        tuple(r.id for r in rows),
+        max(r.updated_at for r in rows).timestamp(),
+        max(r.vendor_updated_at for r in rows).timestamp(),
+    )
 
 
 @bp.get("/catalog")

@@ -53,6 +53,16 @@ def test_cards_show_price_vendor_department_and_stock_state(client, make):
     assert 'srcset="/media/img/' in html and 'width="1200" height="900"' in html
 
 
+def test_cards_escape_what_vendors_wrote(client, make):
+    vendor = make.listed_vendor(business_name="Dulces <b>Ana</b>", department="Yoro")
+    make.listed_product(vendor=vendor, title='Cajeta "de leche" & <i>coco</i>', photos=1)
+    _, html = page(client, "/catalog")
+    assert "<b>Ana</b>" not in html and "Dulces &lt;b&gt;Ana&lt;/b&gt;" in html
+    assert "<i>coco</i>" not in html
+    assert "<h3>Cajeta &#34;de leche&#34; &amp; &lt;i&gt;coco&lt;/i&gt;</h3>" in html
+    assert 'alt="Cajeta &#34;de leche&#34; &amp; &lt;i&gt;coco&lt;/i&gt;"' in html
+
+
 def test_pages_are_cursor_paginated_with_filters_kept(client, make):
     vendor = make.listed_vendor()
     ids = [make.listed_product(vendor=vendor, category="food").id for _ in range(30)]
@@ -184,6 +194,25 @@ def test_catalogue_pages_answer_304_until_something_changes(client, make):
         ).status_code
         == 304
     )
+
+
+def test_any_edit_to_a_listed_card_changes_the_catalogue_etag(client, make):
+    """Not only the newest row: an older product, its stock, or its vendor."""
+    vendor = make.listed_vendor()
+    older = make.listed_product(vendor=vendor, title="Jarrón", stock=4, age_minutes=30)
+    make.listed_product(title="Hamaca", age_minutes=5)
+    etags = [client.get("/catalog").headers["ETag"]]
+    for change in (
+        lambda: setattr(older, "stock", 3),
+        lambda: setattr(older, "price", 99900),
+        lambda: setattr(vendor, "business_name", "Barro Lenca"),
+    ):
+        change()
+        db.session.commit()
+        response = client.get("/catalog", headers={"If-None-Match": etags[-1]})
+        assert response.status_code == 200
+        etags.append(response.headers["ETag"])
+    assert len(set(etags)) == 4
 
 
 def test_product_page_shows_gallery_vendor_contact_and_next_booth(client, make):

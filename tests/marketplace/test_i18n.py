@@ -45,6 +45,25 @@ def test_language_switch_is_remembered(client, auth, make):
     assert "My business" in client.get("/me").get_data(as_text=True)
 
 
+def test_visitors_reading_the_catalogue_get_no_cookie(client, make):
+    """No session is started for reading: nothing to store, and pages stay cacheable."""
+    make.listed_product(title="Miel")
+    for url in ("/", "/catalog", "/catalog?q=miel"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_language_switch_needs_no_csrf_token(app, client, monkeypatch):
+    """The footer form carries no token, so the switch works from any page, even with CSRF
+    checks on; the session cookie is SameSite=Lax, so another site cannot use it on an account."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.post("/language", data={"lang": "en", "next": "/"}, follow_redirects=True)
+    assert page.status_code == 200 and "Catalogue" in page.get_data(as_text=True)
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert client.post("/logout").status_code == 400  # other forms still need their token
+
+
 def test_language_switch_ignores_offsite_next(client):
     response = client.post("/language", data={"lang": "en", "next": "https://evil.example"})
     assert response.headers["Location"] == "/"

@@ -1,0 +1,46 @@
+"""Product cards: the catalogue's most repeated piece of HTML, built here rather than in a macro.
+
+A catalogue page shows 24 of them. Through a Jinja macro each card cost about 25 µs of the
+page's ~3 ms; here about a quarter of that, and the catalogue's throughput is a product target
+(bench/catalog.py). The markup follows the templates' conventions and escapes every value.
+"""
+
+from urllib.parse import quote
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from marketplace.catalog.images import picture
+from marketplace.catalog.stock import stock_label, stock_state
+from marketplace.i18n import format_money
+
+#: Cards are half the screen on a phone and 15rem from tablet width up (catalog.css).
+SIZES = "(min-width: 48rem) 15rem, 50vw"
+
+
+def product_cards(rows) -> Markup:
+    """A <ul> of cards for listing rows (queries.CARD_COLUMNS plus `variants`)."""
+    # Links are built from prefixes: url_for per card is a noticeable share of a page.
+    product_prefix = url_for("catalog.product", product_id=0)[:-1]
+    vendor_prefix = url_for("catalog.vendor", slug="-")[:-1]
+    cards = []
+    for p in rows:
+        title = escape(p.title)
+        pic = picture(p.variants)
+        photo = (
+            pic.html(SIZES, title) if pic else '<span class="no-photo" aria-hidden="true"></span>'
+        )
+        state = stock_state(p.stock)
+        stock = (
+            f'<p class="stock stock-{state}">{escape(stock_label(p.stock))}</p>'
+            if state != "in_stock"
+            else ""
+        )
+        cards.append(
+            f'<li class="card product-card">'
+            f'<a href="{product_prefix}{p.id}" class="product-link">{photo}<h3>{title}</h3></a>'
+            f'<p class="price">{format_money(p.price)}</p>{stock}'
+            f'<p class="muted vendor-line"><a href="{vendor_prefix}{quote(p.vendor_slug)}">'
+            f"{escape(p.vendor_name)}</a> · {escape(p.department)}</p></li>"
+        )
+    return Markup(f'<ul class="cards product-cards">{"".join(cards)}</ul>')
