@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from fairs.queries import upcoming_fairs
 from marketplace.catalog import queries
 from marketplace.timeutil import local_today
-from vendors.taxonomy import CATEGORIES
+from vendors.taxonomy import category_labels
 
 bp = Blueprint("home", __name__)
 
@@ -18,7 +18,9 @@ def index():
         "home.html",
         fairs=fairs,
         categories=[
-            (code, label, counts[code]) for code, label in CATEGORIES.items() if code in counts
+            (code, label, counts[code])
+            for code, label in category_labels().items()
+            if code in counts
         ],
         newest=queries.newest_products(limit=8),
         featured=queries.featured_products(fairs[0].id) if fairs else [],

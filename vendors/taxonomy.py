@@ -1,5 +1,8 @@
 """Fixed lists: product categories and Honduras' departments."""
 
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 #: Category code -> translated label. Codes are stored; labels are shown.
@@ -15,6 +18,18 @@ CATEGORIES = {
     "services": _l("Services"),
     "other": _l("Other"),
 }
+
+
+def category_labels() -> dict[str, str]:
+    """CATEGORIES in the current language, as plain strings. Worked out once per language: the
+    catalogues do not change while the app runs, and lazy strings are slow by the dozen."""
+    return _labels_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _labels_in(_locale: str) -> dict[str, str]:
+    return {code: str(label) for code, label in CATEGORIES.items()}
+
 
 #: Categories that belong in a fair's food zone.
 FOOD_CATEGORIES = frozenset({"food", "coffee_cacao"})

@@ -9,7 +9,7 @@ from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, data_etag
 from marketplace.timeutil import local_today
 from vendors.contact import whatsapp_link
-from vendors.taxonomy import CATEGORIES, DEPARTMENTS
+from vendors.taxonomy import CATEGORIES, DEPARTMENTS, category_labels
 
 bp = Blueprint("catalog", __name__)
 
@@ -55,7 +55,7 @@ def index():
             page=page,
             notices=notices,
             suggestion=suggestion,
-            categories=CATEGORIES,
+            categories=category_labels(),
             departments=DEPARTMENTS,
             canonical=seo.canonical(
                 "catalog.index", **f.url_args(), cursor=None if page.cursor_rejected else f.cursor

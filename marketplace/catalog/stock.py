@@ -1,6 +1,8 @@
 """A product's stock as buyers read it."""
 
-from flask import g
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 #: At or below this many units a product shows how many are left.
@@ -17,18 +19,21 @@ def stock_state(stock: int | None) -> str:
 
 
 def _labels() -> dict[str, str]:
-    """The labels in this request's language, looked up once: a catalogue page shows dozens."""
-    labels = g.get("_stock_labels")
-    if labels is None:
-        labels = g._stock_labels = {
-            "made_to_order": _("Made to order"),
-            "out_of_stock": _("Out of stock"),
-            "in_stock": _("In stock"),
-            "one_left": _("Only one left"),
-            # Formatted below, so the placeholder is kept as it is.
-            "few_left": _("Only %(num)s left", num="%(num)s"),
-        }
-    return labels
+    """The labels in this request's language: a catalogue page shows dozens."""
+    return _labels_in(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _labels_in(_locale: str) -> dict[str, str]:
+    """Worked out once per language; the catalogues do not change while the app runs."""
+    return {
+        "made_to_order": _("Made to order"),
+        "out_of_stock": _("Out of stock"),
+        "in_stock": _("In stock"),
+        "one_left": _("Only one left"),
+        # Formatted below, so the placeholder is kept as it is.
+        "few_left": _("Only %(num)s left", num="%(num)s"),
+    }
 
 
 def stock_label(stock: int | None) -> str:
