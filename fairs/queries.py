@@ -71,26 +71,6 @@ def occupant(application: Application, vendor: VendorProfile) -> Occupant:
     return Occupant(vendor.business_name, vendor.slug, application.checked_in_at is not None)
 
 
-def next_booth_for_vendor(vendor_id: int, today: date) -> tuple[Fair, Booth] | None:
-    """The next published fair (not over yet) where this vendor holds a booth, and the booth."""
-    stmt = (
-        db.select(Fair, Booth)
-        .join(Booth, Booth.fair_id == Fair.id)
-        .join(Application, Application.booth_id == Booth.id)
-        .where(
-            Application.vendor_id == vendor_id,
-            Application.status == ApplicationStatus.APPROVED.value,
-            Fair.status.in_(PUBLIC_STATUSES),
-            Fair.status != FairStatus.FINISHED.value,
-            Fair.ends_on >= today,
-        )
-        .order_by(Fair.starts_on, Fair.id)
-        .limit(1)
-    )
-    row = db.session.execute(stmt).first()
-    return (row[0], row[1]) if row else None
-
-
 def circuit_attendance(circuit: Circuit) -> list[tuple[VendorProfile, set[int]]]:
     """Per vendor approved at any fair of the circuit, the ids of the fairs they attend."""
     stmt = (

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from fairs.models import FairStatus
-from fairs.queries import next_booth_for_vendor
+from marketplace.catalog.pages import upcoming_visits
 from marketplace.timeutil import local_today
 
 
@@ -73,7 +73,8 @@ def test_unpublished_fair_is_not_found(client, make, status):
     assert client.get("/fairs/no-such-fair").status_code == 404
 
 
-def test_next_booth_for_vendor(app, make):
+def test_a_vendors_upcoming_fairs_with_their_booths(app, make):
+    """What buyers see on product and vendor pages: published fairs not over, soonest first."""
     today = local_today()
     past = make.fair_with_layout(
         rows=1, cols=1, status=FairStatus.FINISHED, starts_on=today - timedelta(days=10)
@@ -85,7 +86,7 @@ def test_next_booth_for_vendor(app, make):
     )
     application = make.booth_occupant(past, past.booths[0])
     vendor_id = application.vendor_id
-    assert next_booth_for_vendor(vendor_id, today) is None
+    assert upcoming_visits(vendor_id, today) == []
     from fairs.models import Application
     from marketplace.database import db
 
@@ -98,5 +99,7 @@ def test_next_booth_for_vendor(app, make):
             Application(fair_id=fair.id, vendor_id=vendor_id, status="approved", booth_id=booth.id)
         )
     db.session.commit()
-    assert next_booth_for_vendor(vendor_id, today) == (sooner, sooner.booths[0])
-    assert next_booth_for_vendor(vendor_id, today + timedelta(days=6)) == (later, later.booths[1])
+    visits = [(v.fair, v.booth_code) for v in upcoming_visits(vendor_id, today)]
+    assert visits == [(sooner, sooner.booths[0].code), (later, later.booths[1].code)]
+    visits = [(v.fair, v.booth_code) for v in upcoming_visits(vendor_id, today + timedelta(days=6))]
+    assert visits == [(later, later.booths[1].code)]
