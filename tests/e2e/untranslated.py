@@ -96,10 +96,11 @@ def _contains(text: str, phrase: str) -> bool:
 def spanish_in(text: str) -> list[str]:
     """The Spanish interface phrases in `text`, each with a little of its context."""
     text = " ".join(text.split())
-    hits = []
-    for phrase in spanish_phrases():
+    found, hits = [], []
+    for phrase in spanish_phrases():  # longest first: "carrito" adds nothing to "al carrito"
         match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE)
-        if match and not any(phrase.casefold() in hit.casefold() for hit in hits):
+        if match and not any(phrase.casefold() in f.casefold() for f in found):
+            found.append(phrase)
             start, end = max(match.start() - 30, 0), match.end() + 30
             hits.append(f"{phrase!r} in …{text[start:end]}…")
     return hits
