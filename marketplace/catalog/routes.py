@@ -6,7 +6,7 @@ from marketplace import search
 from marketplace.catalog import cards, images, listing, pages, seo, stock
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import CatalogFilters, parse_filters
-from marketplace.catalog.http import conditional, data_etag
+from marketplace.catalog.http import conditional, page_etag
 from marketplace.timeutil import local_today
 from vendors.contact import whatsapp_link
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS, category_labels
@@ -46,7 +46,7 @@ def index():
     if page.cursor_rejected:
         notices.append(seo.cursor_notice())
     suggestion = search.suggest(terms) if terms and not page.items else None
-    etag = data_etag(_rows_version(page.items), page.next_cursor, notices)
+    etag = page_etag(_rows_version(page.items), page.next_cursor, notices)
     return conditional(
         etag,
         lambda: render_template(
@@ -71,12 +71,13 @@ def product(product_id: int):
     visits = pages.upcoming_visits(vendor.id, local_today())
     same_vendor = listing.list_products(CatalogFilters(vendor=vendor, limit=5), [])
     more = [row for row in same_vendor.items if row.id != item.id][:4]
-    etag = data_etag(
+    etag = page_etag(
         item.updated_at,
         vendor.updated_at,
         [(p.id, p.image_id, p.alt_text) for p in item.photos],
         [(v.fair.id, v.booth_code) for v in visits],
         _rows_version(more),
+        with_form=True,  # add to cart
     )
     contact = public_contact(vendor)
     return conditional(
@@ -103,7 +104,7 @@ def vendor(slug: str):
     page = listing.list_products(f, [])
     visits = pages.upcoming_visits(profile.id, local_today())
     notices = [seo.cursor_notice()] if page.cursor_rejected else []
-    etag = data_etag(
+    etag = page_etag(
         profile.updated_at,
         _rows_version(page.items),
         page.next_cursor,

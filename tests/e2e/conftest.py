@@ -67,18 +67,29 @@ def live_server(tmp_path_factory):
         yield url
         server.terminate()
         server.wait(timeout=30)
+    if os.environ.get("TEST_DATABASE_URL"):
+        _drop_postgres(env["DATABASE_URL"])
 
 
 def _fresh_postgres(url: str) -> str:
-    """A database of its own for the browser run, so it never meets the unit tests' tables."""
+    """A database of its own for the browser run, so it never meets the unit tests' tables nor
+    another run's (the process id keeps runs started side by side apart)."""
     import psycopg
 
     base, _, _name = url.rpartition("/")
-    name = "mercado_e2e"
+    name = f"mercado_e2e_{os.getpid()}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
     return f"{base}/{name}"
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:

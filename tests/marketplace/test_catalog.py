@@ -215,6 +215,27 @@ def test_any_edit_to_a_listed_card_changes_the_catalogue_etag(client, make):
     assert len(set(etags)) == 4
 
 
+def test_a_page_kept_by_the_browser_is_sent_again_when_the_session_changed_it(client, make):
+    """Adding to the cart comes back to the product page: a 304 there would hide the message
+    and the cart badge, and a page kept from before signing in carries a stale form token."""
+    product = make.listed_product(title="Miel", stock=5)
+    url = f"/products/{product.id}"
+    etag = client.get(url, headers=EN).headers["ETag"]
+    assert client.get(url, headers={**EN, "If-None-Match": etag}).status_code == 304
+    client.post(
+        "/cart/add", data={"product_id": product.id, "quantity": 1, "next": url}, headers=EN
+    )
+    response, html = page(client, url, **{"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Added to your cart." in html and '<span class="badge">1</span>' in html
+    with client.session_transaction() as session:
+        session["csrf_token"] = "a new session's token"
+    assert (
+        client.get(url, headers={**EN, "If-None-Match": response.headers["ETag"]}).status_code
+        == 200
+    )
+
+
 def test_product_page_shows_gallery_vendor_contact_and_next_booth(client, make):
     vendor = make.listed_vendor(
         business_name="Tejidos Lenca",
