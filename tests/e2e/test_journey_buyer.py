@@ -137,8 +137,13 @@ class Journey:
 
 def table_rows(page) -> list[list[str]]:
     """The product and the "sold by" line of each line in the page's table."""
+    # Read from the markup, not from the layout: innerText depends on the stylesheet having
+    # been applied, which the script may run before.
     return page.locator("main tbody tr").evaluate_all(
-        "rows => rows.map(r => r.cells[0].innerText.split('\\n').slice(0, 2))"
+        """rows => rows.map(r => [
+            r.cells[0].querySelector('[lang=es]').textContent.trim(),
+            r.cells[0].querySelector('.line-detail').textContent.trim().replace(/\\s+/g, ' '),
+        ])"""
     )
 
 
