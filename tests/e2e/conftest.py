@@ -39,15 +39,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_database(tmp_path_factory):
+    """The live server's instance folder and database URL: a SQLite file in the instance, or a
+    PostgreSQL database of its own (dropped at the end) when TEST_DATABASE_URL is set."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    test_url = os.environ.get("TEST_DATABASE_URL")
+    url = _fresh_postgres(test_url) if test_url else f"sqlite:///{instance / 'mercado.db'}"
+    yield {"INSTANCE_PATH": str(instance), "DATABASE_URL": url}
+    if test_url:
+        _drop_postgres(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
     """gunicorn serving a freshly migrated database with the demo data; yields its base URL."""
     if not CHROMIUM:
         pytest.skip("end-to-end tests need Chromium (apt-get install chromium)")
-    instance = tmp_path_factory.mktemp("e2e-instance")
-    env = dict(os.environ, APP_ENV="development", INSTANCE_PATH=str(instance))
-    env.pop("DATABASE_URL", None)
-    if os.environ.get("TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = _fresh_postgres(os.environ["TEST_DATABASE_URL"])
+    env = dict(os.environ, APP_ENV="development", **live_database)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for args in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
@@ -69,16 +77,44 @@ def live_server(tmp_path_factory):
         server.wait(timeout=30)
 
 
+@pytest.fixture(scope="session")
+def live_app(live_server, live_database):
+    """The app built in this process on the live server's database, for arranging what a
+    journey needs through the app's own services (push `live_app.app_context()` to use it)."""
+    from marketplace import create_app
+    from marketplace.database import db
+
+    app = create_app(
+        {
+            "APP_ENV": "development",
+            "INSTANCE_PATH": live_database["INSTANCE_PATH"],
+            "SQLALCHEMY_DATABASE_URI": live_database["DATABASE_URL"],
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 def _fresh_postgres(url: str) -> str:
-    """A database of its own for the browser run, so it never meets the unit tests' tables."""
+    """A database of its own for the browser run, so it never meets the unit tests' tables nor
+    another run's (the process id keeps runs started side by side apart)."""
     import psycopg
 
     base, _, _name = url.rpartition("/")
-    name = "mercado_e2e"
+    name = f"mercado_e2e_{os.getpid()}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
     return f"{base}/{name}"
+
+
+def _drop_postgres(url: str) -> None:
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:
