@@ -48,6 +48,7 @@ def test_a_new_entrepreneur_gets_a_booth(visit, viewport, tmp_path, request):
     apply_to_fair(elsa, "Cincho de cuero repujado")
 
     approve(organiser, business)
+    circuit_lists(organiser, business)
     booth = assign_booths_automatically(organiser, business)
     qr_card_shows(organiser, business, booth)
 
@@ -169,10 +170,21 @@ def approve(visit, business):
     visit.check("application-approved")
 
 
+def circuit_lists(visit, business):
+    """The August fairs are one circuit: its page shows who attends which of them."""
+    page = visit.page
+    open_fair_tab(page, "Resumen")
+    page.locator("main").get_by_role("link", name=re.compile("Circuito")).click()
+    expect(page.get_by_role("heading", name="Quién va a qué feria")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile(re.escape(business)))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("✓ participa")
+    visit.check("circuit")
+
+
 def assign_booths_automatically(visit, business) -> str:
     """Preview, then save; the booth code the new business got."""
     page = visit.page
-    page.get_by_role("link", name=re.compile("Volver a las solicitudes")).click()
+    open_fair_tab(page, "Solicitudes y asignación de puestos")
     page.get_by_role("link", name="Asignar puestos automáticamente").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Asignar puestos automáticamente")
     planned = page.get_by_role("table", name="Puestos por asignar").get_by_role(
