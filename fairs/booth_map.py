@@ -150,14 +150,23 @@ def _text(x: float, y: float, content: str, *, size: int, bold: bool = False) ->
 
 
 def _truncate(name: str) -> str:
+    """Cut at a word where possible: the words shown are then words of the booth's name."""
     name = " ".join(name.split())
-    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
+    if len(name) <= NAME_CHARS:
+        return name
+    head = name[: NAME_CHARS - 1]
+    if name[NAME_CHARS - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "…"
 
 
 def _describe(booth: Booth, occupant: Occupant | None, state: str) -> str:
-    bits = [_("Booth %(code)s", code=booth.code), state_labels()[state]]
+    # Code and name first, in the order drawn: a link's name must contain its visible words
+    # (people using speech input say what they see).
+    bits = [_("Booth %(code)s", code=booth.code)]
     if occupant is not None:
         bits.append(occupant.business_name)
+    bits.append(state_labels()[state])
     if booth.zone == FOOD_ZONE:
         bits.append(_("food area"))
     if booth.has_power:

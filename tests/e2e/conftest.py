@@ -39,15 +39,27 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_database(tmp_path_factory):
+    """The live server's instance folder and database URL: a SQLite file in the instance, or a
+    PostgreSQL database of its own (dropped at the end) when TEST_DATABASE_URL is set."""
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    # Every journey signs in and reserves from 127.0.0.1: the per-address limits would trip.
+    (instance / "config.py").write_text(
+        'LOGIN_RATE_LIMIT = "1000 per minute"\nCHECKOUT_RATE_LIMIT = "1000 per minute"\n'
+    )
+    test_url = os.environ.get("TEST_DATABASE_URL")
+    url = _fresh_postgres(test_url) if test_url else f"sqlite:///{instance / 'mercado.db'}"
+    yield {"INSTANCE_PATH": str(instance), "DATABASE_URL": url}
+    if test_url:
+        _drop_postgres(url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
     """gunicorn serving a freshly migrated database with the demo data; yields its base URL."""
     if not CHROMIUM:
         pytest.skip("end-to-end tests need Chromium (apt-get install chromium)")
-    instance = tmp_path_factory.mktemp("e2e-instance")
-    env = dict(os.environ, APP_ENV="development", INSTANCE_PATH=str(instance))
-    env.pop("DATABASE_URL", None)
-    if os.environ.get("TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = _fresh_postgres(os.environ["TEST_DATABASE_URL"])
+    env = dict(os.environ, APP_ENV="development", **live_database)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for args in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
@@ -67,8 +79,25 @@ def live_server(tmp_path_factory):
         yield url
         server.terminate()
         server.wait(timeout=30)
-    if os.environ.get("TEST_DATABASE_URL"):
-        _drop_postgres(env["DATABASE_URL"])
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server, live_database):
+    """The app built in this process on the live server's database, for arranging what a
+    journey needs through the app's own services (push `live_app.app_context()` to use it)."""
+    from marketplace import create_app
+    from marketplace.database import db
+
+    app = create_app(
+        {
+            "APP_ENV": "development",
+            "INSTANCE_PATH": live_database["INSTANCE_PATH"],
+            "SQLALCHEMY_DATABASE_URI": live_database["DATABASE_URL"],
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _fresh_postgres(url: str) -> str:

@@ -71,6 +71,17 @@ def test_long_names_are_cut_short(app):
     assert texts[2] == "Artesanías de…"
 
 
+def test_a_booth_link_is_named_with_the_words_it_shows(app):
+    """Label in name (WCAG 2.5.3): the code and the shortened name, whole words, in order."""
+    with app.test_request_context():
+        svg = render_booth_map(
+            [booth(1, 0, 0)], {1: Occupant("Cinchos de Cuero Elsa", "c")}, lambda b, o: "/v/c"
+        )
+    link = next(ElementTree.fromstring(str(svg)).iter(f"{SVG}a"))
+    assert [t.text for t in link.iter(f"{SVG}text")] == ["A-01", "●", "Cinchos de…"]
+    assert link.get("aria-label") == "Puesto A-01 · Cinchos de Cuero Elsa · Ocupado"
+
+
 def test_booths_become_links_only_where_a_url_is_given(app):
     booths = [booth(1, 0, 0), booth(2, 0, 1)]
     with app.test_request_context():
