@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import Blueprint, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
@@ -73,3 +73,27 @@ def _may_write() -> bool:
     """Reads (GET/HEAD pages) begin deferred so they never queue behind the write lock while a
     template renders; everything else (forms, API writes, CLI, services) begins immediately."""
     return not (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))
+
+
+def read_in_autocommit(bp: Blueprint) -> None:
+    """The blueprint's pages only read: on PostgreSQL their queries run in autocommit.
+
+    A read transaction buys such a page nothing but two round trips (BEGIN, ROLLBACK), and
+    psycopg forgets its prepared statements at every rollback, so each request would plan its
+    queries afresh: planning costs more than running a keyset page. Left alone when the session
+    already holds a transaction (a signed-in user was loaded) and on SQLite, whose connections
+    are set up for explicit BEGINs (configure_sqlite)."""
+    bp.before_request(_begin_autocommit)
+    bp.teardown_request(_end_autocommit)
+
+
+def _begin_autocommit() -> None:
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        g.autocommit_read = True
+
+
+def _end_autocommit(_exc) -> None:
+    """Hand the connection back, so whoever uses the session next starts a real transaction."""
+    if g.pop("autocommit_read", False):
+        db.session.rollback()

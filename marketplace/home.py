@@ -4,10 +4,12 @@ from flask import Blueprint, render_template
 
 from fairs.queries import upcoming_fairs
 from marketplace.catalog import queries
+from marketplace.database import read_in_autocommit
 from marketplace.timeutil import local_today
 from vendors.taxonomy import category_labels
 
 bp = Blueprint("home", __name__)
+read_in_autocommit(bp)
 
 
 @bp.get("/")

@@ -4,9 +4,11 @@ Spanish (Honduras) is the default; English is the second language. The language 
 signed-in user's setting, then the footer switch (kept in the session), then Accept-Language.
 """
 
-from flask import Blueprint, g, has_request_context, redirect, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_translations
+from flask import Blueprint, has_request_context, redirect, request, session
+from flask_babel import format_date, format_datetime, format_time, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from marketplace import ROOT
 from marketplace.extensions import babel, csrf, db
@@ -24,11 +26,11 @@ def init_app(app) -> None:
     dirs = sorted(str(p) for p in TRANSLATION_ROOT.iterdir() if p.is_dir())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True,
-    )
+    # Flask-Babel's template `_` looks the catalogue up again for every string, through three
+    # nested calls, and a page has dozens of strings: each render gets callables bound to its
+    # catalogue instead (macros imported without context fall back to the looked-up ones).
+    app.jinja_env.globals.update(_template_callables(get_translations))
+    app.context_processor(_callables_for_this_render)
     app.jinja_env.filters.update(
         money=format_money,
         date=format_date,
@@ -41,15 +43,27 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-def _translations():
-    """This request's catalogue for templates. Flask-Babel finds it afresh for every string,
-    which shows on pages with dozens of them; it is kept per locale, so force_locale and
-    refresh still switch it."""
-    locale = get_locale()
-    cached = g.get("_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g._translations = (locale, get_translations())
-    return cached[1]
+def _callables_for_this_render() -> dict:
+    translations = get_translations()
+    return _template_callables(lambda: translations)
+
+
+def _template_callables(catalogue) -> dict:
+    """Jinja's newstyle `_`, `gettext` and `ngettext` (escaped in HTML templates, always
+    %-formatted) over `catalogue()`, which returns the translations to use."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        rv = catalogue().ugettext(string)
+        return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        rv = catalogue().ungettext(singular, plural, num)
+        return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def select_locale() -> str:

@@ -10,10 +10,12 @@ from marketplace.catalog import listing, pages, queries, serialise
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import parse_filters
 from marketplace.catalog.http import conditional, data_etag
+from marketplace.database import read_in_autocommit
 from marketplace.errors import error_response
 from marketplace.timeutil import local_today
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
+read_in_autocommit(bp)
 
 
 @bp.after_request

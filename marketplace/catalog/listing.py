@@ -10,13 +10,13 @@ once with bind parameters and reused; only the values change between requests.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Float, and_, bindparam, or_, select, tuple_
+from sqlalchemy import Float, Integer, and_, bindparam, or_, select, tuple_
 
 from fairs.models import Application, ApplicationStatus
 from marketplace import search
 from marketplace.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from marketplace.catalog.filters import CatalogFilters
-from marketplace.catalog.queries import CARD_COLUMNS, first_image_variants, visible_products
+from marketplace.catalog.queries import CARD_COLUMNS, first_photo, visible_products
 from marketplace.extensions import db
 from vendors.models import Product, VendorProfile
 
@@ -97,7 +97,11 @@ def _matches(after: bool, bounded: bool):
     if after:
         candidates = candidates.where(_after("relevance", key, True))
     order = (found.c.score.desc(), found.c.product_id.desc())
-    return candidates.order_by(*order).limit(bindparam("candidates")).subquery("best")
+    return (
+        candidates.order_by(*order)
+        .limit(bindparam("candidates", type_=Integer, literal_execute=True))
+        .subquery("best")
+    )
 
 
 def _build(sort: str, searching: bool, filters: tuple[str, ...], after: bool, bounded: bool):
@@ -116,10 +120,14 @@ def _build(sort: str, searching: bool, filters: tuple[str, ...], after: bool, bo
     if after:
         inner = inner.where(_after(sort, columns, descending))
     order = [c.desc() if descending else c.asc() for c in columns]
-    page = inner.order_by(*order).limit(bindparam("limit")).subquery("page")
+    page = (
+        inner.order_by(*order)
+        .limit(bindparam("limit", type_=Integer, literal_execute=True))
+        .subquery("page")
+    )
     keys = (page.c.k0, page.c.pid)
     return (
-        select(*CARD_COLUMNS, first_image_variants().label("variants"), page.c.k0)
+        select(*CARD_COLUMNS, first_photo().label("photo"), page.c.k0)
         .join_from(page, Product, Product.id == page.c.pid)
         .join(VendorProfile, VendorProfile.id == Product.vendor_id)
         .order_by(*[k.desc() if descending else k.asc() for k in keys])

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from fairs.models import PUBLIC_STATUSES, Application, ApplicationStatus, Booth, Fair, FairStatus
@@ -84,7 +84,7 @@ def _upcoming_visits():
             Fair.ends_on >= bindparam("today"),
         )
         .order_by(Fair.starts_on, Fair.id)
-        .limit(bindparam("limit"))
+        .limit(bindparam("limit", type_=Integer, literal_execute=True))
     )
 
 

@@ -3,7 +3,7 @@
 Only visible, undeleted products of verified, undeleted vendors are ever listed or shown.
 """
 
-from sqlalchemy import Index, and_, func, or_, select
+from sqlalchemy import Index, Text, and_, bindparam, cast, func, or_, select
 
 from fairs.models import Application, ApplicationStatus
 from marketplace.extensions import db
@@ -40,14 +40,15 @@ def public_vendor_condition():
     )
 
 
-def first_image_variants():
-    """The variants of a product's first photo, as a correlated scalar subquery."""
+def first_photo():
+    """The variants of a product's first photo as JSON text, in a correlated scalar subquery:
+    cards decode it once per photo (cards.py), not once per row."""
     return (
-        select(Image.variants)
+        select(cast(Image.variants, Text))
         .join(ProductPhoto, ProductPhoto.image_id == Image.id)
         .where(ProductPhoto.product_id == Product.id)
         .order_by(ProductPhoto.position, ProductPhoto.id)
-        .limit(1)
+        .limit(bindparam("first", 1, literal_execute=True))
         .scalar_subquery()
     )
 
@@ -79,7 +80,7 @@ def category_counts() -> dict[str, int]:
 
 def newest_products(limit: int = 8):
     stmt = (
-        select(*CARD_COLUMNS, first_image_variants().label("variants"))
+        select(*CARD_COLUMNS, first_photo().label("photo"))
         .join(VendorProfile, VendorProfile.id == Product.vendor_id)
         .where(visible_products())
         .order_by(Product.created_at.desc(), Product.id.desc())
@@ -93,11 +94,11 @@ def featured_products(fair_id: int, limit: int = 6):
     at_fair = select(Application.vendor_id).where(
         Application.fair_id == fair_id, Application.status == ApplicationStatus.APPROVED.value
     )
-    variants = first_image_variants()
+    photo = first_photo()
     stmt = (
-        select(*CARD_COLUMNS, variants.label("variants"))
+        select(*CARD_COLUMNS, photo.label("photo"))
         .join(VendorProfile, VendorProfile.id == Product.vendor_id)
-        .where(visible_products(), Product.vendor_id.in_(at_fair), variants.is_not(None))
+        .where(visible_products(), Product.vendor_id.in_(at_fair), photo.is_not(None))
         .where(or_(Product.stock.is_(None), Product.stock > 0))
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(limit)

@@ -7,11 +7,13 @@ from marketplace.catalog import cards, images, listing, pages, seo, stock
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, page_etag
+from marketplace.database import read_in_autocommit
 from marketplace.timeutil import local_today
 from vendors.contact import whatsapp_link
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS, category_labels
 
 bp = Blueprint("catalog", __name__)
+read_in_autocommit(bp)
 
 
 @bp.record_once

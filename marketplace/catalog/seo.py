@@ -8,10 +8,12 @@ from fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.catalog.images import largest_url
 from marketplace.catalog.queries import public_vendor_condition, visible_products
 from marketplace.catalog.stock import stock_state
+from marketplace.database import read_in_autocommit
 from marketplace.extensions import db
 from vendors.models import Product, VendorProfile
 
 bp = Blueprint("seo", __name__)
+read_in_autocommit(bp)
 
 #: The sitemap protocol's limit for one file.
 SITEMAP_MAX_URLS = 50_000

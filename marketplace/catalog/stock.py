@@ -1,5 +1,6 @@
 """A product's stock as buyers read it."""
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from flask_babel import get_locale
@@ -18,11 +19,6 @@ def stock_state(stock: int | None) -> str:
     return "few_left" if stock <= FEW_LEFT else "in_stock"
 
 
-def _labels() -> dict[str, str]:
-    """The labels in this request's language: a catalogue page shows dozens."""
-    return _labels_in(str(get_locale()))
-
-
 @lru_cache(maxsize=8)
 def _labels_in(_locale: str) -> dict[str, str]:
     """Worked out once per language; the catalogues do not change while the app runs."""
@@ -36,8 +32,18 @@ def _labels_in(_locale: str) -> dict[str, str]:
     }
 
 
+def stock_labels() -> Callable[[int | None], str]:
+    """The label function in this request's language, for pages that show dozens."""
+    labels = _labels_in(str(get_locale()))
+
+    def label(stock: int | None) -> str:
+        state = stock_state(stock)
+        if state == "few_left":
+            return labels["one_left"] if stock == 1 else labels["few_left"] % {"num": stock}
+        return labels[state]
+
+    return label
+
+
 def stock_label(stock: int | None) -> str:
-    state = stock_state(stock)
-    if state == "few_left":
-        return _labels()["one_left"] if stock == 1 else _labels()["few_left"] % {"num": stock}
-    return _labels()[state]
+    return stock_labels()(stock)

@@ -177,6 +177,32 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(app, client, mak
     assert count("/api/v1/products?limit=2") == count("/api/v1/products?limit=30")
 
 
+@pytest.mark.postgres
+def test_buyers_pages_read_in_autocommit_then_leave_the_session_transactional(client, make):
+    """Without BEGIN and ROLLBACK, PostgreSQL keeps the pages' prepared statements between
+    requests; the session used after the page must write in a real transaction again."""
+    product = make.listed_product(title="Miel")
+    seen = []
+
+    def listener(conn, *args):
+        seen.append(conn.connection.dbapi_connection.autocommit)
+
+    urls = ("/", "/catalog", "/catalog?q=miel", f"/products/{product.id}", "/api/v1/products")
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        for url in urls:
+            db.session.remove()  # each request starts from a fresh session, as in production
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert seen and all(seen)
+
+    product.title = "Miel de abeja"
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.get(type(product), product.id).title == "Miel"
+
+
 def test_catalogue_pages_answer_304_until_something_changes(client, make):
     product = make.listed_product(title="Miel")
     first = client.get("/catalog")

@@ -36,6 +36,24 @@ def test_dates_and_times_in_honduran_spanish(app):
         assert format_time(time(15, 30), "short").replace("\u202f", " ") == "3:30 p. m."
 
 
+def test_templates_translate_in_the_language_of_each_render(app):
+    """Escaped in HTML, verbatim in plain-text mail, and switched by force_locale."""
+    from types import SimpleNamespace
+
+    from flask import render_template, render_template_string
+
+    user = SimpleNamespace(name="Ana")
+    vendor = SimpleNamespace(business_name="Café & <Miel>")
+    html = "{{ _('Hello %(name)s,', name=vendor.business_name) }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(html, vendor=vendor) == "Hello Café &amp; &lt;Miel&gt;,"
+        mail = render_template("vendors/mail/verified.txt", user=user, vendor=vendor)
+        assert "Hello Ana," in mail and "verified Café & <Miel>." in mail
+        with force_locale("es_HN"):
+            mail = render_template("vendors/mail/verified.txt", user=user, vendor=vendor)
+        assert "Hola, Ana:" in mail and "verificaron Café & <Miel>." in mail
+
+
 def test_language_switch_is_remembered(client, auth, make):
     page = client.post("/language", data={"lang": "en", "next": "/login"}, follow_redirects=True)
     assert "Sign in" in page.get_data(as_text=True)
