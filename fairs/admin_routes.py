@@ -45,14 +45,14 @@ def admin_new_fair():
     return render_template("fairs/admin/form.html", form=form, fair=None), status
 
 
-@bp.get("/admin/fairs/<int:fair_id>")
+@bp.get("/admin/fairs/<id:fair_id>")
 @staff_required
 def admin_fair(fair_id: int):
     fair = load_fair(fair_id)
     return _fair_page(fair, StatusForm())
 
 
-@bp.route("/admin/fairs/<int:fair_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/fairs/<id:fair_id>/edit", methods=["GET", "POST"])
 @staff_required
 def admin_edit_fair(fair_id: int):
     fair = load_fair(fair_id)
@@ -71,7 +71,7 @@ def admin_edit_fair(fair_id: int):
     return render_template("fairs/admin/form.html", form=form, fair=fair), status
 
 
-@bp.post("/admin/fairs/<int:fair_id>/status")
+@bp.post("/admin/fairs/<id:fair_id>/status")
 @staff_required
 def admin_change_status(fair_id: int):
     fair = load_fair(fair_id)
@@ -121,7 +121,7 @@ def admin_circuits():
     return render_template("fairs/admin/circuits.html", circuits=circuits, form=form), status
 
 
-@bp.get("/admin/circuits/<int:circuit_id>")
+@bp.get("/admin/circuits/<id:circuit_id>")
 @staff_required
 def admin_circuit(circuit_id: int):
     circuit = load_circuit(circuit_id)

@@ -1,13 +1,12 @@
 """Forms for applying to fairs, deciding on applications and assigning booths."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fairs.applications import DECISIONS, Choices
-from marketplace.forms import strip
+from marketplace.forms import Form, strip
 from vendors.taxonomy import CATEGORIES
 
 
@@ -36,7 +35,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(self.invalid)
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     fair_ids = CheckboxesField(
         _l("Fairs"), coerce=int, invalid=_l("Choose fairs that are open for applications.")
     )
@@ -82,7 +81,7 @@ class ApplicationForm(FlaskForm):
         )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(
         _l("Decision"),
         choices=list(DECISIONS.items()),
@@ -99,9 +98,9 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("Choose approve, waiting list or reject."))
 
 
-class ConfirmPlanForm(FlaskForm):
+class ConfirmPlanForm(Form):
     digest = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button with nothing to fill in but its CSRF token."""

@@ -163,7 +163,7 @@ def _form_page(form: ApplicationForm, status: int | None = None, **context):
     return render_template("applications/form.html", form=form, **context), status
 
 
-@bp.route("/me/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@bp.route("/me/applications/<id:application_id>/edit", methods=["GET", "POST"])
 @entrepreneur_required
 def edit(application_id: int):
     application = get_own_application(application_id)
@@ -189,7 +189,7 @@ def edit(application_id: int):
     return _form_page(form, fair=application.fair, application=application)
 
 
-@bp.post("/me/applications/<int:application_id>/withdraw")
+@bp.post("/me/applications/<id:application_id>/withdraw")
 @entrepreneur_required
 def withdraw(application_id: int):
     application = get_own_application(application_id)

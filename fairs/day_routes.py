@@ -17,13 +17,13 @@ from marketplace.extensions import db
 MAX_QUERY = 80
 
 
-@bp.get("/admin/fairs/<int:fair_id>/checkin")
+@bp.get("/admin/fairs/<id:fair_id>/checkin")
 @staff_required
 def admin_checkin(fair_id: int):
     return _checkin_page(load_fair(fair_id))
 
 
-@bp.post("/admin/fairs/<int:fair_id>/checkin/<int:application_id>")
+@bp.post("/admin/fairs/<id:fair_id>/checkin/<id:application_id>")
 @staff_required
 def admin_check_in(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -48,7 +48,7 @@ def admin_check_in(fair_id: int, application_id: int):
     return redirect(url_for("fairs.admin_checkin", fair_id=fair.id, q=_query() or None))
 
 
-@bp.post("/admin/fairs/<int:fair_id>/checkin/<int:application_id>/free")
+@bp.post("/admin/fairs/<id:fair_id>/checkin/<id:application_id>/free")
 @staff_required
 def admin_free_booth(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -90,7 +90,7 @@ def _checkin_page(fair: Fair, error: str | None = None, status: int = 200):
     ), status
 
 
-@bp.get("/admin/fairs/<int:fair_id>/print/map")
+@bp.get("/admin/fairs/<id:fair_id>/print/map")
 @staff_required
 def admin_print_map(fair_id: int):
     fair = load_fair(fair_id)
@@ -98,7 +98,7 @@ def admin_print_map(fair_id: int):
     return render_template("fairs/print/map.html", fair=fair, booth_map=booth_map)
 
 
-@bp.get("/admin/fairs/<int:fair_id>/print/vendors")
+@bp.get("/admin/fairs/<id:fair_id>/print/vendors")
 @staff_required
 def admin_print_vendors(fair_id: int):
     fair = load_fair(fair_id)
@@ -106,7 +106,7 @@ def admin_print_vendors(fair_id: int):
     return render_template("fairs/print/vendors.html", fair=fair, rows=rows)
 
 
-@bp.get("/admin/fairs/<int:fair_id>/print/qr")
+@bp.get("/admin/fairs/<id:fair_id>/print/qr")
 @staff_required
 def admin_print_qr(fair_id: int):
     fair = load_fair(fair_id)

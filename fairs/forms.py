@@ -1,7 +1,6 @@
 """Organisers' forms for fairs, layouts and booths. Rules that span fields live in the services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,7 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from fairs.layout import MAX_COLS, MAX_ROWS, ZONES, BoothDetails, row_letter
 from fairs.models import FairStatus
 from fairs.services import MAX_CAPACITY, FairDetails
-from marketplace.forms import strip
+from marketplace.forms import Form, strip
 from vendors.taxonomy import DEPARTMENTS
 
 ROW_ACTION_LABELS = {
@@ -40,7 +39,7 @@ def _date(label, required=False):
     return DateField(label, validators=[first])
 
 
-class FairForm(FlaskForm):
+class FairForm(Form):
     name = _text(_l("Name"), 120)
     city = _text(_l("City"), 80)
     department = SelectField(
@@ -92,14 +91,14 @@ class FairForm(FlaskForm):
         )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     # Any value reaches the service, which explains a move the transitions do not allow.
     status = SelectField(
         _l("New status"), choices=[(s.value, s.value) for s in FairStatus], validate_choice=False
     )
 
 
-class LayoutForm(FlaskForm):
+class LayoutForm(Form):
     rows = IntegerField(
         _l("Rows"),
         validators=[
@@ -121,7 +120,7 @@ def _row_index(value) -> int:
     return int(value) if str(value).isdigit() else -1
 
 
-class RowForm(FlaskForm):
+class RowForm(Form):
     # Unknown rows and actions reach the service, which says what is wrong in plain words.
     row = SelectField(_l("Row"), coerce=_row_index, validate_choice=False)
     action = SelectField(
@@ -132,7 +131,7 @@ class RowForm(FlaskForm):
         self.row.choices = [(r, row_letter(r)) for r in range(rows)]
 
 
-class BoothForm(FlaskForm):
+class BoothForm(Form):
     size = _text(_l("Size"), 20)
     zone = SelectField(_l("Zone"), choices=list(ZONES.items()), validate_choice=False)
     has_power = BooleanField(_l("Power outlet"))
@@ -153,11 +152,11 @@ class BoothForm(FlaskForm):
         )
 
 
-class CircuitForm(FlaskForm):
+class CircuitForm(Form):
     name = _text(_l("Circuit name"), 120)
 
 
-def show_error(form: FlaskForm, error) -> None:
+def show_error(form: Form, error) -> None:
     """Put a service's FairError next to its field, or above the form."""
     target = getattr(form, error.field, None) if error.field else None
     if target is not None and hasattr(target, "errors"):

@@ -15,14 +15,14 @@ from marketplace.auth.access import staff_required
 from marketplace.extensions import db
 
 
-@bp.get("/admin/fairs/<int:fair_id>/layout")
+@bp.get("/admin/fairs/<id:fair_id>/layout")
 @staff_required
 def admin_layout(fair_id: int):
     fair = load_fair(fair_id)
     return _layout_page(fair, LayoutForm(), RowForm())
 
 
-@bp.post("/admin/fairs/<int:fair_id>/layout")
+@bp.post("/admin/fairs/<id:fair_id>/layout")
 @staff_required
 def admin_generate_layout(fair_id: int):
     fair = load_fair(fair_id)
@@ -40,7 +40,7 @@ def admin_generate_layout(fair_id: int):
     return _layout_page(fair, form, RowForm(), 422)
 
 
-@bp.post("/admin/fairs/<int:fair_id>/layout/row")
+@bp.post("/admin/fairs/<id:fair_id>/layout/row")
 @staff_required
 def admin_update_row(fair_id: int):
     fair = load_fair(fair_id)
@@ -59,7 +59,7 @@ def admin_update_row(fair_id: int):
     return _layout_page(fair, LayoutForm(formdata=None), form, 422)
 
 
-@bp.route("/admin/fairs/<int:fair_id>/booths/<int:booth_id>", methods=["GET", "POST"])
+@bp.route("/admin/fairs/<id:fair_id>/booths/<id:booth_id>", methods=["GET", "POST"])
 @staff_required
 def admin_booth(fair_id: int, booth_id: int):
     fair = load_fair(fair_id)

@@ -94,7 +94,7 @@ def my_export(table: str, fmt: str):
     return export_response(vendor_table(vendor.id, table), f"mis-ventas-{table}", fmt)
 
 
-@bp.get("/admin/fairs/<int:fair_id>/report")
+@bp.get("/admin/fairs/<id:fair_id>/report")
 @staff_required
 def fair(fair_id: int):
     fair = load_fair(fair_id)
@@ -107,7 +107,7 @@ def fair(fair_id: int):
     )
 
 
-@bp.get("/admin/fairs/<int:fair_id>/report/figures")
+@bp.get("/admin/fairs/<id:fair_id>/report/figures")
 @staff_required
 def fair_figures(fair_id: int):
     """Just the figures, for the live page to swap in without reloading."""
@@ -116,7 +116,7 @@ def fair_figures(fair_id: int):
 
 
 @bp.get(
-    "/admin/fairs/<int:fair_id>/report/"
+    "/admin/fairs/<id:fair_id>/report/"
     f"<any(sales, categories, departments, payment, hours, vendors):table>.{FORMATS}"
 )
 @staff_required

@@ -31,7 +31,7 @@ from marketplace.extensions import db
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 PAGE_SIZE = 50
-PREFIX = "/admin/fairs/<int:fair_id>"
+PREFIX = "/admin/fairs/<id:fair_id>"
 
 
 def get_fair(fair_id: int) -> Fair:
@@ -117,7 +117,7 @@ def _changed_message(n: int, status: str) -> str:
     )
 
 
-@bp.get(f"{PREFIX}/applications/<int:application_id>")
+@bp.get(f"{PREFIX}/applications/<id:application_id>")
 @staff_required
 def detail(fair_id: int, application_id: int):
     fair = get_fair(fair_id)
@@ -160,7 +160,7 @@ def _picking_map(fair: Fair, application: Application, free_ids: set[int]):
     )
 
 
-@bp.post(f"{PREFIX}/applications/<int:application_id>/decide")
+@bp.post(f"{PREFIX}/applications/<id:application_id>/decide")
 @staff_required
 def decide(fair_id: int, application_id: int):
     fair = get_fair(fair_id)
@@ -181,7 +181,7 @@ def decide(fair_id: int, application_id: int):
     return _to_detail(application)
 
 
-@bp.post(f"{PREFIX}/applications/<int:application_id>/booth")
+@bp.post(f"{PREFIX}/applications/<id:application_id>/booth")
 @staff_required
 def assign(fair_id: int, application_id: int):
     fair = get_fair(fair_id)
@@ -193,7 +193,7 @@ def assign(fair_id: int, application_id: int):
     return _book(application, lambda: booking.assign_booth(current_user, application, booth))
 
 
-@bp.post(f"{PREFIX}/applications/<int:application_id>/unassign")
+@bp.post(f"{PREFIX}/applications/<id:application_id>/unassign")
 @staff_required
 def unassign(fair_id: int, application_id: int):
     fair = get_fair(fair_id)
@@ -201,7 +201,7 @@ def unassign(fair_id: int, application_id: int):
     return _book(application, lambda: booking.unassign(current_user, application))
 
 
-@bp.post(f"{PREFIX}/applications/<int:application_id>/swap")
+@bp.post(f"{PREFIX}/applications/<id:application_id>/swap")
 @staff_required
 def swap(fair_id: int, application_id: int):
     fair = get_fair(fair_id)

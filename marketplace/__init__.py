@@ -22,8 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
     from marketplace.config import load_config
 
     load_config(app, config)
+    from marketplace.inputs import IdConverter
 
-    from marketplace import auth, cli, errors, i18n, mail, security, storage
+    app.url_map.converters["id"] = IdConverter
+
+    from marketplace import auth, cli, errors, i18n, mail, security, storage, submissions
     from marketplace.database import configure_sqlite
     from marketplace.extensions import csrf, db, limiter, migrate
 
@@ -36,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    submissions.init_app(app)
     mail.init_app(app)
     storage.init_app(app)
     auth.init_app(app)
@@ -51,6 +55,7 @@ def _import_models() -> None:
     import fairs.models  # noqa: F401
     import marketplace.audit  # noqa: F401
     import marketplace.orders.models  # noqa: F401
+    import marketplace.submissions  # noqa: F401
     import vendors.models  # noqa: F401
 
 

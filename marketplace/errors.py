@@ -1,13 +1,37 @@
-"""Friendly error pages in the user's language, and JSON errors under /api/."""
+"""Friendly error pages in the user's language, JSON errors under /api/, and `Refused`: the one
+exception every service raises for something a person asked for that cannot be done."""
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request
+from flask import flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """A request that breaks a rule or lost a race; `message` is for the person, in their language.
+
+    Services raise it and change nothing more; the handler below rolls the transaction back and
+    answers: JSON `{"error": {code, message}}` under /api/, otherwise the page the form was sent
+    from with the message shown (an error page when there is no such page). Views that show the
+    message next to a form field catch it themselves (`field` names the field).
+    """
+
+    def __init__(
+        self, message: str, *, code: str = "refused", status: int = 409, field: str | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def messages() -> dict[int, str]:
@@ -50,7 +74,32 @@ def _status_code_name(status: int) -> str:
     }.get(status, "error")
 
 
+def _same_site_referrer() -> str | None:
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host:
+        return None
+    return referrer
+
+
+def refusal_response(e: Refused):
+    from marketplace.database import db
+
+    db.session.rollback()
+    if wants_json():
+        return error_response(e.status, e.message, e.code)
+    back = _same_site_referrer() if request.method == "POST" else None
+    if back:
+        flash(e.message, "error")
+        return redirect(back, 303)
+    return error_response(e.status, e.message, e.code)
+
+
 def init_app(app) -> None:
+    app.register_error_handler(Refused, refusal_response)
+
     @app.errorhandler(CSRFError)
     def _csrf(_e):
         return error_response(

@@ -1,8 +1,38 @@
-"""Field helpers every package's forms share."""
+"""The base of every form, and field helpers every package's forms share."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from marketplace.inputs import FORBIDDEN_MESSAGE, has_forbidden_characters
+
+
+class Form(FlaskForm):
+    """Every form of the app: text refuses control characters (NUL, bidi overrides), and a text
+    field the browser did not send is empty rather than the stored value it was filled from,
+    which may not even be a string (a year, a price in centavos)."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+        if formdata is None:
+            return
+        for field in self:
+            if (
+                isinstance(field, StringField)
+                and field.name not in formdata
+                and not isinstance(field.data, str | None)
+            ):
+                field.data = None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and has_forbidden_characters(field.data):
+                field.errors = [*field.errors, FORBIDDEN_MESSAGE]
+                valid = False
+        return valid
 
 
 def email_field(label=None) -> EmailField:

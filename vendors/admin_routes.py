@@ -73,13 +73,13 @@ def _detail(vendor, reject_form=None, status=200):
     return page, status
 
 
-@bp.get("/<int:vendor_id>")
+@bp.get("/<id:vendor_id>")
 @staff_required
 def detail(vendor_id: int):
     return _detail(get_vendor_for_staff(vendor_id))
 
 
-@bp.post("/<int:vendor_id>/verify")
+@bp.post("/<id:vendor_id>/verify")
 @staff_required
 def verify(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
@@ -95,7 +95,7 @@ def verify(vendor_id: int):
     return redirect(url_for("vendor_admin.queue"))
 
 
-@bp.post("/<int:vendor_id>/reject")
+@bp.post("/<id:vendor_id>/reject")
 @staff_required
 def reject(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
@@ -114,7 +114,7 @@ def reject(vendor_id: int):
     return redirect(url_for("vendor_admin.queue"))
 
 
-@bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:vendor_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
@@ -169,7 +169,7 @@ def _claim_text(vendor, code: str) -> str:
     return assisted.claim_message(vendor, code, url_for("vendors.claim", _external=True))
 
 
-@bp.get("/<int:vendor_id>/claim-code")
+@bp.get("/<id:vendor_id>/claim-code")
 @staff_required
 def claim_code(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
@@ -187,7 +187,7 @@ def claim_code(vendor_id: int):
     )
 
 
-@bp.post("/<int:vendor_id>/claim-code")
+@bp.post("/<id:vendor_id>/claim-code")
 @staff_required
 def new_claim_code(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id, for_update=True)

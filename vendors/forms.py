@@ -3,12 +3,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from marketplace.forms import email_field, new_password_fields, strip
+from marketplace.forms import Form, email_field, new_password_fields, strip
 from vendors.contact import display_phone, normalise_phone
 from vendors.profiles import AGE_RANGES, GENDERS, PROFILE_FIELDS
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -51,7 +50,7 @@ def _choices(mapping, empty):
     return [("", empty), *((code, label) for code, label in mapping.items())]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     business_name = StringField(
         _l("Business name"),
         validators=[DataRequired(_l("Please write the name of your business.")), _max(120)],
@@ -148,7 +147,7 @@ class AssistedRegistrationForm(ProfileForm):
     send_email = BooleanField(_l("Also send the claim code by e-mail"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason (the entrepreneur will read it)"),
         validators=[DataRequired(_l("Please write the reason.")), _max(500)],
@@ -156,11 +155,11 @@ class RejectForm(FlaskForm):
     )
 
 
-class ClaimCodeForm(FlaskForm):
+class ClaimCodeForm(Form):
     send_email = BooleanField(_l("Also send the new code by e-mail"))
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     identifier = StringField(
         _l("Your e-mail or phone number"),
         validators=[DataRequired(_l("Please write your e-mail or phone number.")), _max(254)],
@@ -174,11 +173,11 @@ class ClaimForm(FlaskForm):
     )
 
 
-class ClaimPasswordForm(FlaskForm):
+class ClaimPasswordForm(Form):
     password, confirm = new_password_fields()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Your password"),
         validators=[DataRequired(_l("Please enter your password.")), Length(max=128)],

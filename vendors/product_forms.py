@@ -1,7 +1,6 @@
 """Forms for products and their photos."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -12,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from marketplace.forms import strip
+from marketplace.forms import Form, strip
 from vendors.photos import Upload
 from vendors.prices import PriceError, format_lempiras, parse_lempiras
 from vendors.products import ProductFields
@@ -22,7 +21,7 @@ from vendors.taxonomy import CATEGORIES
 MAX_STOCK = 100_000
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     title = StringField(
         _l("Product name"),
         validators=[
@@ -110,7 +109,7 @@ class ProductForm(FlaskForm):
         ]
 
 
-class AltTextForm(FlaskForm):
+class AltTextForm(Form):
     alt_text = StringField(
         _l("Describe the photo for people who cannot see it"),
         validators=[Length(max=200, message=_l("At most 200 characters."))],
@@ -118,7 +117,7 @@ class AltTextForm(FlaskForm):
     )
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     reason = TextAreaField(
         _l("Reason (the entrepreneur will see it)"),
         validators=[

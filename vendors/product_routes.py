@@ -62,7 +62,7 @@ def new():
     return _form_page(form, None, 422 if form.is_submitted() else 200)
 
 
-@bp.route("/me/products/<int:product_id>/edit", methods=["GET", "POST"])
+@bp.route("/me/products/<id:product_id>/edit", methods=["GET", "POST"])
 @entrepreneur_required
 def edit(product_id: int):
     product = products.get_own_product(product_id)
@@ -109,14 +109,14 @@ def _too_large(_e):
     return _form_page(form, product, 413)
 
 
-@bp.get("/me/products/<int:product_id>/photos")
+@bp.get("/me/products/<id:product_id>/photos")
 @entrepreneur_required
 def photos(product_id: int):
     product = products.get_own_product(product_id)
     return render_template("products/photos.html", product=product, form=AltTextForm())
 
 
-@bp.post("/me/products/<int:product_id>/photos/<int:photo_id>/move")
+@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/move")
 @entrepreneur_required
 def move_photo(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -126,7 +126,7 @@ def move_photo(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id, _anchor=f"photo-{photo.id}"))
 
 
-@bp.post("/me/products/<int:product_id>/photos/<int:photo_id>/alt")
+@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/alt")
 @entrepreneur_required
 def photo_alt(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -141,7 +141,7 @@ def photo_alt(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id, _anchor=f"photo-{photo.id}"))
 
 
-@bp.post("/me/products/<int:product_id>/photos/<int:photo_id>/remove")
+@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/remove")
 @entrepreneur_required
 def remove_photo(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -151,7 +151,7 @@ def remove_photo(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id))
 
 
-@bp.post("/me/products/<int:product_id>/visibility")
+@bp.post("/me/products/<id:product_id>/visibility")
 @entrepreneur_required
 def visibility(product_id: int):
     product = products.get_own_product(product_id)
@@ -165,7 +165,7 @@ def visibility(product_id: int):
     return redirect(url_for(".index"))
 
 
-@bp.route("/me/products/<int:product_id>/delete", methods=["GET", "POST"])
+@bp.route("/me/products/<id:product_id>/delete", methods=["GET", "POST"])
 @entrepreneur_required
 def delete(product_id: int):
     product = products.get_own_product(product_id)
@@ -177,7 +177,7 @@ def delete(product_id: int):
     return redirect(url_for(".index"))
 
 
-@bp.route("/admin/products/<int:product_id>/moderate", methods=["GET", "POST"])
+@bp.route("/admin/products/<id:product_id>/moderate", methods=["GET", "POST"])
 @staff_required
 def moderate(product_id: int):
     product = products.get_product_for_moderation(product_id)

@@ -4,11 +4,10 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from marketplace.forms import strip
+from marketplace.forms import Form, strip
 from vendors.ledger import MAX_QUANTITY, SaleInput, SaleRefused
 from vendors.models import Product
 
@@ -53,7 +52,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(_l("Write a whole number, for example 2.")) from e
 
 
-class SaleForm(FlaskForm):
+class SaleForm(Form):
     client_key = HiddenField()
     #: A product id, or "" for an item that is not in the list; radios drawn by the template.
     product = StringField(_l("What did you sell?"), filters=[strip])
@@ -111,6 +110,6 @@ class SaleForm(FlaskForm):
         field.errors = [*field.errors, refused.message]
 
 
-class VoidForm(FlaskForm):
+class VoidForm(Form):
     #: Checked by the ledger, which gives the message.
     reason = StringField(_l("Why void it?"), filters=[strip], render_kw={"maxlength": 200})

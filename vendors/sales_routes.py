@@ -64,7 +64,7 @@ def record():
     return _render(vendor, form), 422
 
 
-@bp.post("/me/sell/sales/<int:sale_id>/void")
+@bp.post("/me/sell/sales/<id:sale_id>/void")
 @entrepreneur_required
 def void(sale_id: int):
     vendor = _own_vendor()

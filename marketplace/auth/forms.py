@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from marketplace.forms import email_field, new_password_fields, strip
+from marketplace.forms import Form, email_field, new_password_fields, strip
 
 _name_validators = [
     DataRequired(_l("Please enter your name.")),
@@ -11,7 +10,7 @@ _name_validators = [
 ]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         _l("Your name"),
         validators=_name_validators,
@@ -22,7 +21,7 @@ class RegisterForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -33,7 +32,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Please enter your current password.")), Length(max=128)],
@@ -42,15 +41,15 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields(_l("New password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = new_password_fields(_l("New password"))
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(Form):
     name = StringField(_l("Name"), validators=_name_validators, filters=[strip])
     email = email_field()
     role = SelectField(

@@ -1,8 +1,9 @@
 """Account logic shared by the pages and the CLI: registration, passwords, reset tokens."""
 
 import hashlib
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,10 +12,19 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marketplace.auth.models import Role, User, utcnow
 from marketplace.database import db
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so a wrong e-mail costs the same time as a wrong
-# password and response times don't reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@cache
+def _hashers(profile: str) -> tuple[PasswordHasher, str]:
+    """The hasher for an argon2 profile (ARGON2_PROFILE: RFC 9106's low-memory one, the
+    cheapest in tests), and a hash to verify against when the e-mail is unknown, so a wrong
+    e-mail costs the same time as a wrong password and timing doesn't tell which accounts exist."""
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hashers(current_app.config["ARGON2_PROFILE"])[0]
 
 
 class AccountError(ValueError):
@@ -43,24 +53,24 @@ def create_user(email: str, password: str | None, role: Role, name: str = "") ->
 
 def set_password(user: User, password: str) -> None:
     """Set a new password and sign the person out of every other session."""
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hasher().hash(password)
     user.rotate_session_token()
 
 
 def check_password(user: User | None, password: str) -> bool:
     if user is None or not user.password_hash:
-        _verify(_DUMMY_HASH, password)
+        _verify(_hashers(current_app.config["ARGON2_PROFILE"])[1], password)
         return False
     if not _verify(user.password_hash, password):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     return True
 
 
 def _verify(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        return _hasher().verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

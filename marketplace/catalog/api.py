@@ -59,7 +59,7 @@ def products():
     )
 
 
-@bp.get("/products/<int:product_id>")
+@bp.get("/products/<id:product_id>")
 def product(product_id: int):
     item = pages.get_public_product(product_id)
     urls = serialise.photo_urls([item.id])[item.id]

@@ -66,7 +66,7 @@ def index():
     )
 
 
-@bp.get("/products/<int:product_id>")
+@bp.get("/products/<id:product_id>")
 def product(product_id: int):
     item = pages.get_public_product(product_id)
     vendor = item.vendor

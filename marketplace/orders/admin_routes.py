@@ -31,14 +31,14 @@ def index():
     return render_template("orders/admin_list.html", page=page)
 
 
-@bp.get("/orders/<int:order_id>")
+@bp.get("/orders/<id:order_id>")
 @staff_required
 def detail(order_id):
     order = db.get_or_404(Order, order_id)
     return render_template("orders/admin_detail.html", order=order, form=RefundForm())
 
 
-@bp.post("/orders/<int:order_id>/refund")
+@bp.post("/orders/<id:order_id>/refund")
 @staff_required
 def refund(order_id):
     order = db.get_or_404(Order, order_id)

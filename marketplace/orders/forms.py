@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from marketplace.forms import email_field, strip
+from marketplace.forms import Form, email_field, strip
 
 #: Honduran numbers: 8 digits starting 2 or 3 (land lines), 7, 8 or 9 (mobiles), +504 optional.
 PHONE_RE = re.compile(r"^(?:\+?504)?([23789]\d{7})$")
@@ -25,7 +24,7 @@ def normalise_phone(value: str) -> str | None:
     return f"+504{match.group(1)}" if match else None
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(Form):
     product_id = IntegerField(validators=[InputRequired()])
     quantity = IntegerField(
         _l("Quantity"),
@@ -37,7 +36,7 @@ class AddToCartForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     name = StringField(
         _l("Your name"),
         filters=[strip],
@@ -69,7 +68,7 @@ class CheckoutForm(FlaskForm):
         field.data = normalised
 
 
-class LineActionForm(FlaskForm):
+class LineActionForm(Form):
     action = SelectField(
         choices=[
             ("confirmed", _l("Confirm")),
@@ -96,7 +95,7 @@ class LineActionForm(FlaskForm):
     )
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     line_id = IntegerField(validators=[InputRequired()])
     quantity = IntegerField(
         _l("Units to refund"),
@@ -104,7 +103,7 @@ class RefundForm(FlaskForm):
     )
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(Form):
     vendor_id = IntegerField(validators=[InputRequired()])
     amount = StringField(
         _l("Amount (lempiras)"),

@@ -52,7 +52,7 @@ def index():
     return render_template("orders/vendor_orders.html", lines=lines, form=LineActionForm())
 
 
-@bp.post("/lines/<int:line_id>")
+@bp.post("/lines/<id:line_id>")
 @entrepreneur_required
 def move_line(line_id):
     line = load_own_line(line_id)
