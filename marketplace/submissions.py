@@ -78,7 +78,9 @@ def claim(kind: str, key: str | None = None) -> Submission | None:
     if not key:
         return None
     if not KEY_PATTERN.fullmatch(key):
-        raise Refused(_("This form is damaged. Please reload the page."), code="bad_key", status=400)
+        raise Refused(
+            _("This form is damaged. Please reload the page."), code="bad_key", status=400
+        )
     user_id = current_user.id if current_user.is_authenticated else None
     row = _find(kind, key)
     if row is None:

@@ -13,7 +13,6 @@ from marketplace.auth.models import Role, User, utcnow
 from marketplace.database import db
 
 
-
 @cache
 def _hashers(profile: str) -> tuple[PasswordHasher, str]:
     """The hasher for an argon2 profile (ARGON2_PROFILE: RFC 9106's low-memory one, the
