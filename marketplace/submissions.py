@@ -17,9 +17,11 @@ can be sent again with the same key.
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import click
 from flask import flash, redirect, request
+from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
@@ -126,6 +128,20 @@ def repeated_response(e: Repeated):
     return redirect(outcome["url"], 303)
 
 
+submissions_cli = AppGroup("submissions", help="One-time keys of forms and buttons.")
+
+
+@submissions_cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True)
+def prune_command(days: int):
+    """Forget keys older than DAYS: a page that old is not sent again by a double tap."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(db.delete(Submission).where(Submission.created_at < cutoff))
+    db.session.commit()
+    click.echo(f"Removed {result.rowcount} submission key(s).")
+
+
 def init_app(app) -> None:
     app.register_error_handler(Repeated, repeated_response)
     app.jinja_env.globals["submission_key"] = new_key
+    app.cli.add_command(submissions_cli)

@@ -309,3 +309,20 @@ def test_two_moves_at_once_one_wins_and_the_other_is_told(app, make):
     winner = next(to for kind, to in outcomes if kind == "won")
     db.session.expire_all()
     assert db.session.get(Fair, fair_id).status == winner
+
+
+def test_prune_forgets_only_old_keys(runner):
+    from datetime import timedelta
+
+    from marketplace.auth.models import utcnow
+
+    db.session.add_all(
+        [
+            Submission(kind="try", key=new_key(), created_at=utcnow() - timedelta(days=40)),
+            Submission(kind="try", key=new_key(), created_at=utcnow() - timedelta(days=2)),
+        ]
+    )
+    db.session.commit()
+    result = runner.invoke(args=["submissions", "prune"])
+    assert "Removed 1 submission key(s)." in result.output
+    assert db.session.scalar(db.select(db.func.count(Submission.id))) == 1
