@@ -1,6 +1,6 @@
 """Staff pages: the organisers' dashboard and account management for admins."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,9 @@ from marketplace.auth.access import admin_required, staff_required
 from marketplace.auth.forms import StaffAccountForm
 from marketplace.auth.models import Role, User
 from marketplace.auth.routes import send_reset_mail
+from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,7 +30,7 @@ def dashboard():
 def users():
     page = db.paginate(
         db.select(User).order_by(User.role, User.email),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -42,8 +44,8 @@ def create_staff():
     if form.validate_on_submit():
         try:
             user = services.create_user(form.email.data, None, Role(form.role.data), form.name.data)
-        except services.AccountError as e:
-            form.email.errors.append(str(e))
+        except Refused as e:
+            form.email.errors.append(e.message)
         else:
             audit.record(current_user, "user.created", "user", user.id, role=user.role)
             db.session.commit()

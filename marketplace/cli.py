@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from marketplace.auth import services
 from marketplace.auth.models import Role
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -28,7 +29,7 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool):
         raise click.ClickException("The password must be between 8 and 128 characters long.")
     try:
         user = services.create_user(email, password, Role(role), name)
-    except services.AccountError as e:
+    except Refused as e:
         raise click.ClickException(str(e)) from e
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}")

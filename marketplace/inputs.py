@@ -54,6 +54,17 @@ def to_id(value) -> int | None:
     return to_int(value, 1, MAX_ID)
 
 
+#: Far beyond any real list; a larger ?page= is someone typing, and gets the first page.
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The `?page=` of a paginated list: a page number, or 1 for anything else."""
+    from flask import request
+
+    return to_int(request.args.get("page"), 1, MAX_PAGE) or 1
+
+
 def has_forbidden_characters(text: str) -> bool:
     return not FORBIDDEN_CHARACTERS.isdisjoint(text)
 

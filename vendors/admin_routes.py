@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from marketplace import audit
 from marketplace.auth.access import staff_required
-from marketplace.auth.services import AccountError
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from vendors import assisted
 from vendors.access import get_vendor_for_staff
@@ -145,9 +145,9 @@ def register():
             upload = form.logo_file.data
             if upload and upload.filename:
                 set_logo(vendor, upload.read(), current_user)
-        except AccountError as e:
+        except Refused as e:  # the e-mail is taken
             db.session.rollback()
-            form.email.errors = [*form.email.errors, str(e)]
+            form.email.errors = [*form.email.errors, e.message]
         except (ProfileError, ImageError) as e:
             form_failed(form, e)
         else:

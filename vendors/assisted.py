@@ -37,7 +37,7 @@ def register_assisted(actor: User, name: str, email: str, data: dict) -> tuple[V
     """Create an entrepreneur's account (no password yet) and profile on their behalf.
 
     The caller has checked that the person consented. Returns the profile and its claim code;
-    raises AccountError when the e-mail is taken.
+    raises Refused when the e-mail is taken.
     """
     user = accounts.create_user(email, None, Role.ENTREPRENEUR, name)
     vendor = complete_profile(user, data, actor=actor, assisted_by_id=actor.id, consent_at=utcnow())

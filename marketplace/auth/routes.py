@@ -22,6 +22,7 @@ from marketplace.auth.forms import (
     ResetRequestForm,
 )
 from marketplace.auth.models import Role
+from marketplace.errors import Refused
 from marketplace.extensions import db, limiter
 from marketplace.mail import send_mail
 from marketplace.security import safe_next_url
@@ -62,8 +63,8 @@ def register():
             user = services.create_user(
                 form.email.data, form.password.data, Role.ENTREPRENEUR, form.name.data
             )
-        except services.AccountError as e:
-            form.email.errors.append(str(e))
+        except Refused as e:
+            form.email.errors.append(e.message)
         else:
             db.session.commit()
             start_session(user)

@@ -8,9 +8,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.models import Role, User, utcnow
 from marketplace.database import db
+from marketplace.errors import Refused
 
 
 @cache
@@ -26,10 +28,6 @@ def _hasher() -> PasswordHasher:
     return _hashers(current_app.config["ARGON2_PROFILE"])[0]
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is for the user."""
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -39,14 +37,17 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str | None, role: Role, name: str = "") -> User:
-    """Add a user to the session; raises AccountError when the e-mail is taken."""
+    """Add a user to the session; raises Refused when the e-mail is taken."""
     if find_user(email) is not None:
-        raise AccountError(_("An account with this e-mail already exists."))
+        raise Refused(_("An account with this e-mail already exists."), field="email")
     user = User(email=normalise_email(email), name=name.strip(), role=role.value)
     if password is not None:
         set_password(user, password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same e-mail registered at the same instant
+            db.session.add(user)
+    except IntegrityError:
+        raise Refused(_("An account with this e-mail already exists."), field="email") from None
     return user
 
 
