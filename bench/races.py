@@ -102,9 +102,12 @@ class Database:
             raise SystemExit("bench/races.py needs PostgreSQL (DATABASE_URL=postgresql://...)")
         self.admin = server
         self.name = f"races_bench_{os.getpid()}"
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {self.name}")
+        try:
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+                conn.execute(f"CREATE DATABASE {self.name}")
+        except psycopg.OperationalError as error:
+            raise SystemExit(f"bench/races.py needs PostgreSQL at {server}: {error}") from None
         self.url = normalise_database_url(server.rsplit("/", 1)[0] + "/" + self.name)
 
     def drop(self) -> None:
@@ -666,9 +669,9 @@ def main() -> None:
     seconds = args.seconds or (20 if args.quick else 60)
     workdir = Path(tempfile.mkdtemp(prefix="bench-races-"))
     database = Database()
-    fake = StripeFake(WEBHOOK_SECRET).start()
-    server = None
+    fake = server = None
     try:
+        fake = StripeFake(WEBHOOK_SECRET).start()
         config = app_config(database.url, workdir, fake.url)
         rows = Rows(config)
         port = free_port()
@@ -689,7 +692,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
             print_server_errors(workdir / "server.log")
-        fake.stop()
+        if fake is not None:
+            fake.stop()
         database.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
