@@ -63,9 +63,42 @@ def live_server(live_database):
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for args in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    yield from _gunicorn(env, "gunicorn.log")
+
+
+@pytest.fixture(scope="session")
+def live_stripe():
+    """The local Stripe fake (tests/stripe_fake) on a free port, for the Stripe-on server."""
+    from tests.stripe_fake import StripeFake
+    from tests.stripe_fake.fixtures import WEBHOOK_SECRET
+
+    fake = StripeFake(WEBHOOK_SECRET).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server_stripe(live_server, live_database, live_stripe):
+    """A second gunicorn on the same database, with online payment switched on against the
+    Stripe fake (STRIPE_API_BASE); yields its base URL."""
+    from tests.stripe_fake.fixtures import WEBHOOK_SECRET
+    from tests.stripe_fake.server import FAKE_SECRET_KEY
+
+    env = dict(
+        os.environ,
+        APP_ENV="development",
+        **live_database,
+        STRIPE_SECRET_KEY=FAKE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=live_stripe.url,
+    )
+    yield from _gunicorn(env, "gunicorn-stripe.log")
+
+
+def _gunicorn(env: dict, log_name: str):
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "gunicorn.log"
+    log_path = ARTIFACTS / log_name
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
