@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from marketplace.forms import Form, email_field, new_password_fields, strip
+from marketplace.submissions import OnceForm
 from vendors.contact import display_phone, normalise_phone
 from vendors.profiles import AGE_RANGES, GENDERS, PROFILE_FIELDS
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -147,7 +148,7 @@ class AssistedRegistrationForm(ProfileForm):
     send_email = BooleanField(_l("Also send the claim code by e-mail"))
 
 
-class RejectForm(Form):
+class RejectForm(OnceForm):
     reason = TextAreaField(
         _l("Reason (the entrepreneur will read it)"),
         validators=[DataRequired(_l("Please write the reason.")), _max(500)],

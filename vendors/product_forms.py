@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from marketplace.forms import Form, strip
+from marketplace.submissions import OnceForm
 from vendors.photos import Upload
 from vendors.prices import PriceError, format_lempiras, parse_lempiras
 from vendors.products import ProductFields
@@ -21,7 +22,7 @@ from vendors.taxonomy import CATEGORIES
 MAX_STOCK = 100_000
 
 
-class ProductForm(Form):
+class ProductForm(OnceForm):
     title = StringField(
         _l("Product name"),
         validators=[
