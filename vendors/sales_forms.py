@@ -101,6 +101,9 @@ class SaleForm(Form):
     def show_refusal(self, refused: Refused) -> None:
         field = getattr(self, refused.field or "product")
         field.errors = [*field.errors, refused.message]
+        if refused.code == "client_key_reused":
+            # The first sale with this key is kept; sending this one again is a new sale.
+            self.client_key.data = new_client_key()
 
 
 class VoidForm(Form):
