@@ -86,7 +86,7 @@ def detail(vendor_id: int):
 def verify(vendor_id: int):
     once = submissions.claim("vendor.decision")
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
-    verify_vendor(vendor, current_user)
+    verify_vendor(vendor, current_user, seen=request.form.get("seen_status"))
     response = submissions.done(
         once,
         url_for("vendor_admin.queue"),
@@ -105,7 +105,7 @@ def reject(vendor_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _detail(vendor, form, status=422)
-    reject_vendor(vendor, current_user, form.reason.data)
+    reject_vendor(vendor, current_user, form.reason.data, seen=request.form.get("seen_status"))
     response = submissions.done(
         once,
         url_for("vendor_admin.queue"),

@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from marketplace.forms import Form, email_field, new_password_fields, strip
 from marketplace.submissions import OnceForm
@@ -32,6 +32,13 @@ def _honduran_phone(_form, field):
                 _l("This is not a Honduran number. Write 8 digits, for example 9876-5432.")
             )
         field.data = normalised
+
+
+def _sent(_form, field):
+    """The field was in the post (even empty): a page missing it is stale or tampered, and
+    saving it would clear the stored value."""
+    if not field.raw_data:
+        raise StopValidation(_l("This form is incomplete. Please reload the page and try again."))
 
 
 def _year(_form, field):
@@ -96,7 +103,7 @@ class ProfileForm(Form):
     )
     returned_year = StringField(
         _l("Year you returned (optional)"),
-        validators=[_max(4), _year],
+        validators=[_sent, _max(4), _year],
         filters=[strip],
         render_kw={"inputmode": "numeric"},
     )

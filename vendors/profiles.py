@@ -172,21 +172,34 @@ def update_profile(vendor: VendorProfile, data: dict, actor: User) -> list[str]:
     return changed
 
 
-def verify_vendor(vendor: VendorProfile, actor: User) -> None:
-    _move(vendor, VendorStatus.VERIFIED, actor, "")
+def verify_vendor(vendor: VendorProfile, actor: User, seen: str | None = None) -> None:
+    """`seen` is the status the organiser's page showed: a decision made about another one
+    (someone decided meanwhile) is refused, even where the table would allow the move."""
+    _move(vendor, VendorStatus.VERIFIED, actor, "", seen)
 
 
-def reject_vendor(vendor: VendorProfile, actor: User, reason: str) -> None:
+def reject_vendor(vendor: VendorProfile, actor: User, reason: str, seen: str | None = None) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise Refused(
             _("Please write the reason, so the entrepreneur knows what to fix."), field="reason"
         )
-    _move(vendor, VendorStatus.REJECTED, actor, reason)
+    _move(vendor, VendorStatus.REJECTED, actor, reason, seen)
 
 
-def _move(vendor: VendorProfile, to: VendorStatus, actor: User, reason: str) -> None:
+def _move(
+    vendor: VendorProfile, to: VendorStatus, actor: User, reason: str, seen: str | None = None
+) -> None:
     current = VendorStatus(vendor.status)
+    if seen is not None and seen != current.value:
+        raise Refused(
+            _(
+                "Another organiser decided about this profile a moment ago: it is now "
+                "“%(status)s”. Nothing was changed.",
+                status=status_label(current.value),
+            ),
+            code="changed_meanwhile",
+        )
     if not VENDOR_STATES.allows(current, to):
         raise Refused(
             _(
