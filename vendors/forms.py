@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from marketplace.forms import Form, email_field, new_password_fields, strip
+from marketplace.inputs import to_int
 from marketplace.submissions import OnceForm
 from vendors.contact import display_phone, normalise_phone
 from vendors.profiles import AGE_RANGES, GENDERS, PROFILE_FIELDS
@@ -45,9 +46,10 @@ def _year(_form, field):
     if not field.data:
         field.data = None
         return
-    if not (field.data.isdigit() and 1950 <= int(field.data) <= date.today().year):
+    year = to_int(field.data, 1950, date.today().year) if field.data.isdigit() else None
+    if year is None:
         raise ValidationError(_l("Write the year with four digits, for example 2019."))
-    field.data = int(field.data)
+    field.data = year
 
 
 def _max(n: int):

@@ -152,6 +152,21 @@ def test_a_page_number_out_of_range_is_a_message(client, seller, make, page):
     assert client.get(f"/admin/vendors?page={page}").status_code == 400
 
 
+@pytest.mark.parametrize("stock", ["²", "١٢", "100001", "-1"])
+def test_a_stock_that_is_not_a_plain_count_is_a_message(client, seller, stock):
+    response = client.post("/me/products/new", data=product_form(stock=stock))
+    assert response.status_code == 422
+    assert "Stock must be a whole number from 0 to 100,000." in response.get_data(as_text=True)
+    assert count(Product) == 0
+
+
+@pytest.mark.parametrize("year", ["²⁰¹⁹", "١٩٩٩", "1800"])
+def test_a_year_that_is_not_four_plain_digits_is_a_message(client, owner, year):
+    response = client.post("/me/profile", data=profile_data(returned_year=year))
+    assert response.status_code == 422
+    assert "Write the year with four digits" in response.get_data(as_text=True)
+
+
 # --- the sale form, sent twice --------------------------------------------------------------
 
 
