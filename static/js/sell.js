@@ -166,9 +166,11 @@
     recording = true;
     button.disabled = true;
     var tapped = Date.now();
+    var queued = false;
     say("");
     // Keyed by client_key: this sale is one entry in the queue however often it is put there.
     queue.add(sale).then(function () {
+      queued = true;
       f.description.value = "";
       f.quantity.value = 1;
       newSale();
@@ -178,8 +180,9 @@
       if (waiting) say(d.msgSaved);
       else if (!statusEl.classList.contains("refused")) say(d.msgSent);
     }, function () {
-      // Not even queued (the phone's storage failed): the form keeps this sale and its key.
-      say(d.msgUnsaved, true);
+      // Not queued (the phone's storage failed): the form keeps this sale and its key, so
+      // tapping again is the same sale. Queued but not readable back: it is still saved.
+      say(queued ? d.msgSaved : d.msgUnsaved, !queued);
     }).then(function () {
       return later(LOCK_MS - (Date.now() - tapped));
     }).then(function () {
