@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import audit
+from marketplace import audit, submissions
 from marketplace.auth.access import staff_required
 from marketplace.errors import Refused
 from marketplace.extensions import db
@@ -19,7 +19,8 @@ from vendors.forms import (
 from vendors.images import ImageError
 from vendors.logo import remove_files, set_logo
 from vendors.models import VendorProfile, VendorStatus
-from vendors.profiles import ProfileError, notify_decision, reject_vendor, verify_vendor
+from vendors.paging import page_number
+from vendors.profiles import notify_decision, reject_vendor, verify_vendor
 from vendors.routes import form_failed, save_profile_form
 
 bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
@@ -54,7 +55,7 @@ def queue():
     # Oldest first: whoever has waited longest is verified first.
     page = db.paginate(
         stmt.order_by(VendorProfile.created_at, VendorProfile.id),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -82,36 +83,36 @@ def detail(vendor_id: int):
 @bp.post("/<id:vendor_id>/verify")
 @staff_required
 def verify(vendor_id: int):
+    once = submissions.claim("vendor.decision")
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
-    try:
-        verify_vendor(vendor, current_user)
-    except ProfileError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return _detail(get_vendor_for_staff(vendor_id), status=409)
+    verify_vendor(vendor, current_user, seen=request.form.get("seen_status"))
+    response = submissions.done(
+        once,
+        url_for("vendor_admin.queue"),
+        _("%(name)s is verified.", name=vendor.business_name),
+    )
     db.session.commit()
     notify_decision(vendor)
-    flash(_("%(name)s is verified.", name=vendor.business_name), "success")
-    return redirect(url_for("vendor_admin.queue"))
+    return response
 
 
 @bp.post("/<id:vendor_id>/reject")
 @staff_required
 def reject(vendor_id: int):
+    once = submissions.claim("vendor.decision")
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
     form = RejectForm()
     if not form.validate_on_submit():
         return _detail(vendor, form, status=422)
-    try:
-        reject_vendor(vendor, current_user, form.reason.data)
-    except ProfileError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return _detail(get_vendor_for_staff(vendor_id), form, status=409)
+    reject_vendor(vendor, current_user, form.reason.data, seen=request.form.get("seen_status"))
+    response = submissions.done(
+        once,
+        url_for("vendor_admin.queue"),
+        _("%(name)s was rejected; we told them why.", name=vendor.business_name),
+    )
     db.session.commit()
     notify_decision(vendor)
-    flash(_("%(name)s was rejected; we told them why.", name=vendor.business_name), "success")
-    return redirect(url_for("vendor_admin.queue"))
+    return response
 
 
 @bp.route("/<id:vendor_id>/edit", methods=["GET", "POST"])
@@ -122,7 +123,7 @@ def edit(vendor_id: int):
     if form.validate_on_submit():
         try:
             old_keys = save_profile_form(form, vendor, vendor.user, current_user)[1]
-        except (ProfileError, ImageError) as e:
+        except (Refused, ImageError) as e:
             form_failed(form, e)
         else:
             db.session.commit()
@@ -145,10 +146,7 @@ def register():
             upload = form.logo_file.data
             if upload and upload.filename:
                 set_logo(vendor, upload.read(), current_user)
-        except Refused as e:  # the e-mail is taken
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, e.message]
-        except (ProfileError, ImageError) as e:
+        except (Refused, ImageError) as e:  # the e-mail is taken, a profile rule, the logo
             form_failed(form, e)
         else:
             db.session.commit()
@@ -192,11 +190,6 @@ def claim_code(vendor_id: int):
 def new_claim_code(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id, for_update=True)
     form = ClaimCodeForm()
-    try:
-        code = assisted.new_claim_code(vendor, current_user)
-    except ProfileError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return redirect(url_for("vendor_admin.detail", vendor_id=vendor.id))
+    code = assisted.new_claim_code(vendor, current_user)
     db.session.commit()
     return _show_code(vendor, code, form.send_email.data)

@@ -17,20 +17,17 @@ from flask_babel import gettext as _
 from marketplace import audit
 from marketplace.auth import services as accounts
 from marketplace.auth.models import Role, User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from marketplace.mail import send_mail
 from vendors.contact import chat_link, normalise_phone
 from vendors.models import VendorProfile
-from vendors.profiles import ProfileError, complete_profile
+from vendors.profiles import complete_profile
 
 # No 0/O, 1/I/L: the code is read aloud and typed from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 DEFAULT_CODE_DAYS = 14
-
-
-class ClaimError(ValueError):
-    """The code cannot be used; the message is for the person typing it."""
 
 
 def register_assisted(actor: User, name: str, email: str, data: dict) -> tuple[VendorProfile, str]:
@@ -51,7 +48,7 @@ def is_claimable(vendor: VendorProfile) -> bool:
 def new_claim_code(vendor: VendorProfile, actor: User) -> str:
     """A fresh code (any earlier one stops working); only for an account not yet claimed."""
     if not is_claimable(vendor):
-        raise ProfileError(_("This account already has a password; its owner signs in with it."))
+        raise Refused(_("This account already has a password; its owner signs in with it."))
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     days = current_app.config.get("CLAIM_CODE_DAYS", DEFAULT_CODE_DAYS)
     vendor.claim_code_hash = _hash(vendor.id, code)
@@ -91,19 +88,21 @@ def _candidates(identifier: str) -> list[VendorProfile]:
 
 
 def check_claim_code(identifier: str, code: str) -> VendorProfile:
-    """The profile this e-mail/phone and code open; ClaimError if none (same words either way)."""
+    """The profile this e-mail/phone and code open; Refused if none (same words either way)."""
     for vendor in _candidates(identifier):
         if hmac.compare_digest(vendor.claim_code_hash, _hash(vendor.id, code)):
             if vendor.claim_code_expires_at < utcnow():
-                raise ClaimError(
-                    _("This code has expired. Please ask the organisers for a new one.")
+                raise Refused(
+                    _("This code has expired. Please ask the organisers for a new one."),
+                    field="code",
                 )
             return vendor
-    raise ClaimError(
+    raise Refused(
         _(
             "The code or the e-mail/phone is not correct, or the code was already used. "
             "Please check them and try again."
-        )
+        ),
+        field="code",
     )
 
 
@@ -115,7 +114,7 @@ def claim_account(vendor: VendorProfile, code_hash: str, password: str) -> User:
         or not hmac.compare_digest(vendor.claim_code_hash, code_hash)
         or vendor.claim_code_expires_at < utcnow()
     ):
-        raise ClaimError(_("This code can no longer be used. Please start again."))
+        raise Refused(_("This code can no longer be used. Please start again."))
     accounts.set_password(vendor.user, password)
     vendor.claim_code_hash = None
     vendor.claim_code_expires_at = None

@@ -5,9 +5,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from marketplace.forms import Form, email_field, new_password_fields, strip
+from marketplace.inputs import to_int
+from marketplace.submissions import OnceForm
 from vendors.contact import display_phone, normalise_phone
 from vendors.profiles import AGE_RANGES, GENDERS, PROFILE_FIELDS
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -33,13 +35,21 @@ def _honduran_phone(_form, field):
         field.data = normalised
 
 
+def _sent(_form, field):
+    """The field was in the post (even empty): a page missing it is stale or tampered, and
+    saving it would clear the stored value."""
+    if not field.raw_data:
+        raise StopValidation(_l("This form is incomplete. Please reload the page and try again."))
+
+
 def _year(_form, field):
     if not field.data:
         field.data = None
         return
-    if not (field.data.isdigit() and 1950 <= int(field.data) <= date.today().year):
+    year = to_int(field.data, 1950, date.today().year) if field.data.isdigit() else None
+    if year is None:
         raise ValidationError(_l("Write the year with four digits, for example 2019."))
-    field.data = int(field.data)
+    field.data = year
 
 
 def _max(n: int):
@@ -95,7 +105,7 @@ class ProfileForm(Form):
     )
     returned_year = StringField(
         _l("Year you returned (optional)"),
-        validators=[_max(4), _year],
+        validators=[_sent, _max(4), _year],
         filters=[strip],
         render_kw={"inputmode": "numeric"},
     )
@@ -147,7 +157,7 @@ class AssistedRegistrationForm(ProfileForm):
     send_email = BooleanField(_l("Also send the claim code by e-mail"))
 
 
-class RejectForm(Form):
+class RejectForm(OnceForm):
     reason = TextAreaField(
         _l("Reason (the entrepreneur will read it)"),
         validators=[DataRequired(_l("Please write the reason.")), _max(500)],

@@ -15,7 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import to_id
 from vendors.models import PaymentMethod, Product, Sale, VendorProfile
 
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -46,12 +48,12 @@ def set_fair_locator(locator: FairLocator | None) -> None:
     _fair_locator = locator
 
 
-class SaleRefused(Exception):
-    """A sale or void that cannot be done: an HTTP status, a stable code, a translated message."""
+class SaleRefused(Refused):
+    """Only for vendors/sales_api.py, which still raises it positionally; remove it once that
+    module raises Refused (this package's code does)."""
 
     def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(message, code=code, status=status)
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,15 @@ class SaleInput:
 def record_sale(vendor: VendorProfile, data: SaleInput) -> tuple[Sale, bool]:
     """Record a sale once; returns (sale, created). A repeat of the same key returns the first."""
     if not isinstance(data.client_key, str) or not CLIENT_KEY.fullmatch(data.client_key):
-        raise SaleRefused(
-            400,
-            "invalid_client_key",
+        raise Refused(
             _("The sale's key must be 8 to 64 letters, digits, hyphens or underscores."),
+            code="invalid_client_key",
+            status=400,
         )
     try:
         product = _check(vendor, data)
         recorded_at = _sane_time(data.recorded_at)
-    except SaleRefused:
+    except Refused:
         # A repeat of a sale already kept is answered with it, even if the product is gone since.
         if existing := find_sale_by_key(vendor, data.client_key):
             return _same_or_conflict(existing, data), False
@@ -125,8 +127,10 @@ def void_sale(sale: Sale, actor: User, reason: str) -> Sale:
     reason = (reason or "").strip()
     low, high = VOID_REASON_LENGTH
     if not low <= len(reason) <= high:
-        raise SaleRefused(
-            400, "invalid_void_reason", _("Write why this sale is voided (3 to 200 characters).")
+        raise Refused(
+            _("Write why this sale is voided (3 to 200 characters)."),
+            code="invalid_void_reason",
+            status=400,
         )
     # Conditional, so two taps on "void" cannot put the stock back twice.
     done = db.session.execute(
@@ -136,7 +140,11 @@ def void_sale(sale: Sale, actor: User, reason: str) -> Sale:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not done:
-        raise SaleRefused(409, "already_voided", _("This sale was already voided."))
+        raise Refused(
+            _("This sale was already voided."),
+            code="already_voided",
+            status=409,
+        )
     if sale.product_id is not None:
         db.session.execute(
             db.update(Product)
@@ -156,54 +164,70 @@ def find_sale_by_key(vendor: VendorProfile, client_key: str) -> Sale | None:
 
 
 def get_own_sale(vendor: VendorProfile, sale_id: int) -> Sale:
-    """The vendor's sale, or SaleRefused 404 (another vendor's sale looks the same as none)."""
+    """The vendor's sale, or Refused 404 (another vendor's sale looks the same as none)."""
     sale = db.session.get(Sale, sale_id)
     if sale is None or sale.vendor_id != vendor.id:
-        raise SaleRefused(404, "sale_not_found", _("We could not find this sale among yours."))
+        raise Refused(
+            _("We could not find this sale among yours."),
+            code="sale_not_found",
+            status=404,
+        )
     return sale
 
 
 def _check(vendor: VendorProfile, data: SaleInput) -> Product | None:
     """Validate everything but the key; return the product sold, if any."""
     if not _whole(data.quantity) or not 1 <= data.quantity <= MAX_QUANTITY:
-        raise SaleRefused(
-            400, "invalid_quantity", _("The quantity must be a whole number from 1 to 1,000.")
+        raise Refused(
+            _("The quantity must be a whole number from 1 to 1,000."),
+            code="invalid_quantity",
+            field="quantity",
+            status=400,
         )
     if not _whole(data.unit_price) or not 1 <= data.unit_price <= MAX_UNIT_PRICE:
-        raise SaleRefused(
-            400,
-            "invalid_price",
+        raise Refused(
             _("The price must be more than L 0.00 and at most L 100,000.00 per unit."),
+            code="invalid_price",
+            field="price",
+            status=400,
         )
     if data.quantity * data.unit_price > MAX_TOTAL:
-        raise SaleRefused(
-            400,
-            "total_too_large",
+        raise Refused(
             _("This sale's total is too large. Please record it as several sales."),
+            code="total_too_large",
+            field="price",
+            status=400,
         )
     if data.payment_method not in BOOTH_PAYMENT_METHODS:
-        raise SaleRefused(
-            400,
-            "invalid_payment_method",
+        raise Refused(
             _("Choose how the sale was paid: cash, card, bank transfer or other."),
+            code="invalid_payment_method",
+            field="payment_method",
+            status=400,
         )
     if data.product_id is not None:
         return _own_product(vendor, data.product_id)
     description = data.description.strip() if isinstance(data.description, str) else ""
     if not 1 <= len(description) <= DESCRIPTION_MAX:
-        raise SaleRefused(
-            400,
-            "invalid_description",
+        raise Refused(
             _("Choose a product or write what you sold (up to 120 characters)."),
+            code="invalid_description",
+            field="description",
+            status=400,
         )
     return None
 
 
 def _own_product(vendor: VendorProfile, product_id) -> Product:
-    product = db.session.get(Product, product_id) if _whole(product_id) else None
+    # A JSON id past the 32-bit column would fail the query on PostgreSQL: treat it as unknown.
+    known = _whole(product_id) and to_id(product_id) is not None
+    product = db.session.get(Product, product_id) if known else None
     if product is None or product.vendor_id != vendor.id or product.deleted_at is not None:
-        raise SaleRefused(
-            404, "product_not_found", _("We could not find this product among yours.")
+        raise Refused(
+            _("We could not find this product among yours."),
+            code="product_not_found",
+            field="product",
+            status=404,
         )
     return product
 
@@ -217,10 +241,10 @@ def _sane_time(when: datetime | None) -> datetime:
     if when is None or when > now + CLOCK_AHEAD:
         return now  # a clock running ahead is not the seller's fault: keep the sale
     if when < now - OLDEST_SALE:
-        raise SaleRefused(
-            400,
-            "recorded_at_out_of_range",
+        raise Refused(
             _("The sale's date is too far in the past. Please check the phone's date."),
+            code="recorded_at_out_of_range",
+            status=400,
         )
     return when
 
@@ -234,10 +258,10 @@ def _same_or_conflict(existing: Sale, data: SaleInput) -> Sale:
         and (data.product_id is not None or existing.description == data.description.strip())
     )
     if not same:
-        raise SaleRefused(
-            409,
-            "client_key_reused",
+        raise Refused(
             _("This sale's key was already used for a different sale. The first sale was kept."),
+            code="client_key_reused",
+            status=409,
         )
     return existing
 

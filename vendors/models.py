@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User, utcnow
 from marketplace.database import db
+from marketplace.states import Lifecycle
 
 
 class VendorStatus(enum.StrEnum):
@@ -95,6 +96,10 @@ class VendorProfile(db.Model):
         """SQL condition for who the public catalogue shows and who may apply to fairs:
         verified and not deleted (a deleted account keeps its anonymous row for reports)."""
         return (cls.status == VendorStatus.VERIFIED.value) & cls.deleted_at.is_(None)
+
+
+#: The only writer of VendorProfile.status: two organisers deciding at once make one decision.
+VENDOR_STATES = Lifecycle(VendorProfile, VENDOR_TRANSITIONS)
 
 
 class Product(db.Model):

@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from marketplace import audit
 from marketplace.auth import services as accounts
 from marketplace.auth.models import User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from marketplace.storage import get_storage
 from vendors.logo import release_image
 from vendors.models import Product, ProductPhoto, Sale, VendorProfile
-from vendors.profiles import PROFILE_FIELDS, ProfileError
+from vendors.profiles import PROFILE_FIELDS
 
 #: Other packages (fairs: applications) add their part of the export here: name -> fn(vendor).
 EXPORT_SECTIONS: dict[str, Callable[[VendorProfile], object]] = {}
@@ -130,7 +131,7 @@ def export_data(user: User, vendor: VendorProfile | None):
 def delete_account(user: User, password: str, vendor: VendorProfile | None) -> list[str]:
     """Anonymise the account and profile; returns storage keys to remove after the commit."""
     if not accounts.check_password(user, password):
-        raise ProfileError(_("The password is not correct. Nothing was deleted."))
+        raise Refused(_("The password is not correct. Nothing was deleted."), field="password")
     keys = _anonymise_vendor(vendor) if vendor is not None else []
     audit.record(user, "account.deleted", "user", user.id)
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"

@@ -12,6 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from marketplace.forms import Form, strip
+from marketplace.inputs import to_int
+from marketplace.submissions import OnceForm
 from vendors.photos import Upload
 from vendors.prices import PriceError, format_lempiras, parse_lempiras
 from vendors.products import ProductFields
@@ -21,7 +23,7 @@ from vendors.taxonomy import CATEGORIES
 MAX_STOCK = 100_000
 
 
-class ProductForm(Form):
+class ProductForm(OnceForm):
     title = StringField(
         _l("Product name"),
         validators=[
@@ -84,11 +86,12 @@ class ProductForm(Form):
         text = (field.data or "").replace(",", "")
         if not text:
             raise ValidationError(_l("Please enter how many you have, or tick “Made to order”."))
-        if not text.isdigit() or int(text) > MAX_STOCK:
+        count = to_int(text, 0, MAX_STOCK) if text.isdigit() else None  # no sign, no spaces
+        if count is None:
             raise ValidationError(
                 _l("Stock must be a whole number from 0 to %(max)s.", max=f"{MAX_STOCK:,}")
             )
-        self.stock_count = int(text)
+        self.stock_count = count
 
     def fields(self) -> ProductFields:
         return ProductFields(

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from marketplace import submissions
 from marketplace.auth.access import entrepreneur_required, staff_required
 from marketplace.auth.models import Role
 from marketplace.database import db
@@ -12,6 +13,7 @@ from marketplace.errors import error_response
 from marketplace.storage import get_storage
 from vendors import image_cli, products
 from vendors.images import image_error
+from vendors.paging import page_number
 from vendors.photos import MAX_PHOTOS, PhotoErrors, check_photo_count
 from vendors.product_forms import AltTextForm, ModerationForm, ProductForm
 
@@ -36,13 +38,19 @@ def index():
     vendor = products.vendor_of(current_user)
     page = None
     if vendor is not None:
-        page = db.paginate(products.list_products(vendor), per_page=PAGE_SIZE, error_out=False)
+        page = db.paginate(
+            products.list_products(vendor),
+            page=page_number(),
+            per_page=PAGE_SIZE,
+            error_out=False,
+        )
     return render_template("products/index.html", vendor=vendor, page=page)
 
 
 @bp.route("/me/products/new", methods=["GET", "POST"])
 @entrepreneur_required
 def new():
+    once = submissions.claim("product.create") if request.method == "POST" else None
     vendor = products.vendor_of(current_user)
     if vendor is None:
         flash(_("Please fill in your business profile first, then add your products."), "info")
@@ -55,10 +63,12 @@ def new():
         except PhotoErrors as e:
             form.photos.errors = list(e.messages)
         else:
+            response = submissions.done(
+                once, url_for(".index"), _("“%(title)s” was saved.", title=product.title)
+            )
             db.session.commit()
             photos.after_commit()
-            flash(_("“%(title)s” was saved.", title=product.title), "success")
-            return redirect(url_for(".index"))
+            return response
     return _form_page(form, None, 422 if form.is_submitted() else 200)
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from marketplace.mail import send_mail
-from vendors.models import VENDOR_TRANSITIONS, VendorProfile, VendorStatus
+from vendors.models import VENDOR_STATES, VendorProfile, VendorStatus
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 STATUS_LABELS = {
@@ -61,10 +62,6 @@ PROFILE_FIELDS = (
     "gender",
     "age_range",
 )
-
-
-class ProfileError(ValueError):
-    """A rule about profiles was broken; the message is for the user."""
 
 
 def status_label(status: str) -> str:
@@ -115,9 +112,9 @@ def _free_slug(name: str) -> str:
 
 def _check_choices(data: dict) -> None:
     if data.get("category") not in CATEGORIES:
-        raise ProfileError(_("Please choose a category from the list."))
+        raise Refused(_("Please choose a category from the list."), field="category")
     if data.get("department") not in DEPARTMENTS:
-        raise ProfileError(_("Please choose a department from the list."))
+        raise Refused(_("Please choose a department from the list."), field="department")
 
 
 def complete_profile(user: User, data: dict, actor: User | None = None, **extra) -> VendorProfile:
@@ -128,10 +125,10 @@ def complete_profile(user: User, data: dict, actor: User | None = None, **extra)
     """
     _check_choices(data)
     if find_profile(user) is not None:
-        raise ProfileError(_("You already have a business profile."))
+        raise Refused(_("You already have a business profile."))
     fields = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    # A new profile is pending: the column's default.
     vendor = VendorProfile(user_id=user.id, slug=_free_slug(data["business_name"]), **fields)
-    vendor.status = VendorStatus.PENDING.value
     db.session.add(vendor)
     try:
         # A savepoint: a clash with a profile saved at the same moment leaves the session usable.
@@ -139,7 +136,7 @@ def complete_profile(user: User, data: dict, actor: User | None = None, **extra)
             db.session.flush()
     except IntegrityError:
         if find_profile(user) is not None:
-            raise ProfileError(_("You already have a business profile.")) from None
+            raise Refused(_("You already have a business profile.")) from None
         vendor.slug = f"{slugify(data['business_name'])[:50]}-{secrets.token_hex(3)}"
         db.session.add(vendor)
         db.session.flush()
@@ -175,31 +172,46 @@ def update_profile(vendor: VendorProfile, data: dict, actor: User) -> list[str]:
     return changed
 
 
-def verify_vendor(vendor: VendorProfile, actor: User) -> None:
-    _move(vendor, VendorStatus.VERIFIED, actor, "")
+def verify_vendor(vendor: VendorProfile, actor: User, seen: str | None = None) -> None:
+    """`seen` is the status the organiser's page showed: a decision made about another one
+    (someone decided meanwhile) is refused, even where the table would allow the move."""
+    _move(vendor, VendorStatus.VERIFIED, actor, "", seen)
 
 
-def reject_vendor(vendor: VendorProfile, actor: User, reason: str) -> None:
+def reject_vendor(vendor: VendorProfile, actor: User, reason: str, seen: str | None = None) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise ProfileError(_("Please write the reason, so the entrepreneur knows what to fix."))
-    _move(vendor, VendorStatus.REJECTED, actor, reason)
+        raise Refused(
+            _("Please write the reason, so the entrepreneur knows what to fix."), field="reason"
+        )
+    _move(vendor, VendorStatus.REJECTED, actor, reason, seen)
 
 
-def _move(vendor: VendorProfile, to: VendorStatus, actor: User, reason: str) -> None:
+def _move(
+    vendor: VendorProfile, to: VendorStatus, actor: User, reason: str, seen: str | None = None
+) -> None:
     current = VendorStatus(vendor.status)
-    if to not in VENDOR_TRANSITIONS[current]:
-        raise ProfileError(
+    if seen is not None and seen != current.value:
+        raise Refused(
+            _(
+                "Another organiser decided about this profile a moment ago: it is now "
+                "“%(status)s”. Nothing was changed.",
+                status=status_label(current.value),
+            ),
+            code="changed_meanwhile",
+        )
+    if not VENDOR_STATES.allows(current, to):
+        raise Refused(
             _(
                 "This profile is already “%(status)s”, so it cannot change to “%(new)s”. "
                 "Nothing was changed.",
                 status=status_label(current.value),
                 new=status_label(to.value),
-            )
+            ),
+            code="not_allowed",
         )
-    vendor.status = to.value
-    vendor.status_reason = reason
-    vendor.status_changed_at = utcnow()
+    # Guarded by the status read above: a decision made meanwhile makes this one Refused.
+    VENDOR_STATES.move(vendor, to, status_reason=reason, status_changed_at=utcnow())
     audit.record(
         actor, f"vendor.{to.value}", "vendor", vendor.id, previous=current.value, reason=reason
     )

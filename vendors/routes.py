@@ -15,6 +15,7 @@ from flask_login import current_user, logout_user
 
 from marketplace.auth.access import entrepreneur_required
 from marketplace.auth.routes import start_session
+from marketplace.errors import Refused
 from marketplace.extensions import db, limiter
 from vendors import assisted, privacy
 from vendors.access import get_own_profile
@@ -29,7 +30,6 @@ from vendors.forms import (
 from vendors.images import ImageError
 from vendors.logo import image_url, remove_files, set_logo
 from vendors.profiles import (
-    ProfileError,
     audit_label,
     category_name,
     complete_profile,
@@ -68,7 +68,7 @@ def dashboard():
 def save_profile_form(form: ProfileForm, vendor, owner, actor):
     """Create or update a profile from a valid form, logo included; returns (vendor, old keys).
 
-    Raises ProfileError or ImageError with a message for the form; the caller rolls back.
+    Raises Refused or ImageError with a message for the form; the caller rolls back.
     """
     if vendor is None:
         vendor = complete_profile(owner, form.profile_data())
@@ -79,12 +79,13 @@ def save_profile_form(form: ProfileForm, vendor, owner, actor):
     return vendor, old_keys
 
 
-def form_failed(form: ProfileForm, error: Exception) -> None:
+def form_failed(form: ProfileForm, error: Refused | ImageError) -> None:
     db.session.rollback()
     if isinstance(error, ImageError):
         form.logo_file.errors = [*form.logo_file.errors, str(error.message)]
     else:
-        form.business_name.errors = [*form.business_name.errors, str(error)]
+        field = getattr(form, error.field or "business_name")
+        field.errors = [*field.errors, error.message]
 
 
 @bp.route("/me/profile", methods=["GET", "POST"])
@@ -96,7 +97,7 @@ def edit_profile():
         is_new = vendor is None
         try:
             vendor, old_keys = save_profile_form(form, vendor, current_user, current_user)
-        except (ProfileError, ImageError) as e:
+        except (Refused, ImageError) as e:
             form_failed(form, e)
         else:
             db.session.commit()
@@ -133,9 +134,9 @@ def delete_account():
             keys = privacy.delete_account(
                 current_user, form.password.data, get_own_profile(required=False)
             )
-        except ProfileError as e:
+        except Refused as e:
             db.session.rollback()
-            form.password.errors.append(str(e))
+            form.password.errors.append(e.message)
         else:
             db.session.commit()
             remove_files(keys)
@@ -154,8 +155,8 @@ def claim():
     if form.validate_on_submit():
         try:
             vendor = assisted.check_claim_code(form.identifier.data, form.code.data)
-        except assisted.ClaimError as e:
-            form.code.errors.append(str(e))
+        except Refused as e:
+            form.code.errors.append(e.message)
         else:
             # The second step proves it saw this exact code: a newer code makes it start over.
             session["claim"] = {"vendor_id": vendor.id, "code_hash": vendor.claim_code_hash}
@@ -175,7 +176,8 @@ def claim_password():
     if form.validate_on_submit():
         try:
             user = assisted.claim_account(vendor, pending.get("code_hash", ""), form.password.data)
-        except assisted.ClaimError as e:
+        except Refused as e:
+            db.session.rollback()
             session.pop("claim", None)
             flash(str(e), "error")
             return redirect(url_for("vendors.claim"))

@@ -7,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from marketplace.errors import Refused
 from marketplace.forms import Form, strip
-from vendors.ledger import MAX_QUANTITY, SaleInput, SaleRefused
+from marketplace.inputs import to_id
+from vendors.ledger import MAX_QUANTITY, SaleInput
 from vendors.models import Product
 
 PAYMENT_CHOICES = [
@@ -18,15 +20,6 @@ PAYMENT_CHOICES = [
     ("other", _l("Other method")),
 ]
 LEMPIRAS = re.compile(r"\d{1,7}(\.\d{1,2})?")
-#: Which field shows a refusal from the ledger.
-FIELD_FOR_CODE = {
-    "invalid_quantity": "quantity",
-    "invalid_price": "price",
-    "total_too_large": "price",
-    "invalid_payment_method": "payment_method",
-    "invalid_description": "description",
-    "product_not_found": "product",
-}
 
 
 def new_client_key() -> str:
@@ -81,7 +74,7 @@ class SaleForm(Form):
     )
 
     def validate_product(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and to_id(field.data) is None:
             raise ValidationError(_l("Choose one of your products."))
 
     def validate_price(self, field):
@@ -92,7 +85,7 @@ class SaleForm(Form):
 
     def to_input(self, products: dict[int, Product]) -> SaleInput:
         """The sale as the ledger takes it; an empty price means the product's own price."""
-        product_id = int(self.product.data) if self.product.data else None
+        product_id = to_id(self.product.data) if self.product.data else None
         price = parse_lempiras(self.price.data) if self.price.data else None
         if price is None and product_id in products:
             price = products[product_id].price
@@ -105,9 +98,12 @@ class SaleForm(Form):
             payment_method=self.payment_method.data,
         )
 
-    def show_refusal(self, refused: SaleRefused) -> None:
-        field = getattr(self, FIELD_FOR_CODE.get(refused.code, "product"))
+    def show_refusal(self, refused: Refused) -> None:
+        field = getattr(self, refused.field or "product")
         field.errors = [*field.errors, refused.message]
+        if refused.code == "client_key_reused":
+            # The first sale with this key is kept; sending this one again is a new sale.
+            self.client_key.data = new_client_key()
 
 
 class VoidForm(Form):

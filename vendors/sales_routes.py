@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.auth.access import entrepreneur_required
-from marketplace.errors import error_response
+from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
 from vendors import ledger
 from vendors.sales_forms import SaleForm, VoidForm, new_client_key
@@ -54,7 +54,7 @@ def record():
     if form.validate_on_submit():
         try:
             sale, _created = ledger.record_sale(vendor, form.to_input(products))
-        except ledger.SaleRefused as refused:
+        except Refused as refused:
             db.session.rollback()
             form.show_refusal(refused)
         else:
@@ -72,7 +72,7 @@ def void(sale_id: int):
     try:
         sale = ledger.get_own_sale(vendor, sale_id)
         ledger.void_sale(sale, current_user, form.reason.data or "")
-    except ledger.SaleRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         if refused.status == 404:
             return error_response(404, refused.message)

@@ -57,12 +57,16 @@
   function upload(form, event) {
     if (form.plain) return;
     event.preventDefault();
+    // Enter pressed again while sending: one upload (the form's submission key guards the server).
+    if (form.sending) return;
+    form.sending = true;
     const submitter = event.submitter;
     const buttons = form.querySelectorAll('button, input[type=submit]');
     const box = form.querySelector('[data-upload-progress]');
     const bar = box && (box.querySelector('progress') || box);
     const fallback = () => {
       form.plain = true;
+      form.sending = false;
       each(buttons, (b) => { b.disabled = false; });
       if (form.requestSubmit) form.requestSubmit(submitter);
       else HTMLFormElement.prototype.submit.call(form);

@@ -9,8 +9,15 @@
   var pendingEl = document.getElementById("sale-pending");
   var statusEl = document.getElementById("sale-status");
   var csrf = document.querySelector("meta[name=csrf-token]").content;
+  var button = form.querySelector("button.sale-submit");
   var sending = false;
   var again = false;
+  // One sale at a time from the form: set on the tap, cleared when that sale is sent or queued.
+  var recording = false;
+  // A finger's double tap lands up to ~300 ms apart; the button stays off at least this long.
+  var LOCK_MS = 1000;
+  // On a weak signal the sale is safe in the queue: free the form after this, sending goes on.
+  var WAIT_MS = 5000;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(d.sw, { scope: d.scope }).catch(function () {});
@@ -115,6 +122,17 @@
   }
 
   // --- the form --------------------------------------------------------------------------
+  // One key per intended sale, made when the form is shown and again only once that sale is
+  // queued, so any repeat of it (a retry, a second send) is the same sale to the server. The
+  // page may come from the service worker's cache with a key already used: never reuse it.
+  function newSale() {
+    form.elements.client_key.value = crypto.randomUUID();
+  }
+
+  function later(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
   function centavos(text) {
     var m = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, "").replace("L", ""));
     return m ? parseInt(m[1], 10) * 100 + parseInt((m[2] || "0").padEnd(2, "0"), 10) : null;
@@ -129,13 +147,14 @@
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    if (recording) return; // a second tap while this sale is on its way
     var f = form.elements;
     var chosen = form.querySelector("input[name=product]:checked");
     var productId = chosen && chosen.value ? parseInt(chosen.value, 10) : null;
     var price = f.price.value ? centavos(f.price.value) : (chosen && chosen.dataset.price ? parseInt(chosen.dataset.price, 10) : null);
     if (price === null) { say(d.msgPrice, true); f.price.focus(); return; }
     var sale = {
-      client_key: crypto.randomUUID(),
+      client_key: f.client_key.value,
       product_id: productId,
       description: productId ? "" : f.description.value.trim(),
       quantity: parseInt(f.quantity.value, 10) || 0,
@@ -144,18 +163,35 @@
       recorded_at: new Date().toISOString()
     };
     sale.description_shown = productId ? chosen.parentNode.querySelector(".tile-name").textContent : sale.description;
+    recording = true;
+    button.disabled = true;
+    var tapped = Date.now();
+    var queued = false;
     say("");
+    // Keyed by client_key: this sale is one entry in the queue however often it is put there.
     queue.add(sale).then(function () {
+      queued = true;
       f.description.value = "";
       f.quantity.value = 1;
-      return flush();
+      newSale();
+      return Promise.race([flush(), later(WAIT_MS).then(showPending)]);
     }).then(function (left) {
       var waiting = left.some(function (s) { return s.client_key === sale.client_key; });
       if (waiting) say(d.msgSaved);
       else if (!statusEl.classList.contains("refused")) say(d.msgSent);
+    }, function () {
+      // Not queued (the phone's storage failed): the form keeps this sale and its key, so
+      // tapping again is the same sale. Queued but not readable back: it is still saved.
+      say(queued ? d.msgSaved : d.msgUnsaved, !queued);
+    }).then(function () {
+      return later(LOCK_MS - (Date.now() - tapped));
+    }).then(function () {
+      recording = false;
+      button.disabled = false;
     });
   });
 
+  newSale();
   window.addEventListener("online", flush);
   setInterval(flush, 30000);
   flush();

@@ -174,9 +174,11 @@ def test_a_code_made_after_step_one_sends_the_person_back(client, auth, organize
 
 def test_no_code_for_an_account_its_owner_already_uses(client, make, organizer):
     vendor = make.vendor()
-    response = client.post(f"/admin/vendors/{vendor.id}/claim-code")
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    detail = f"http://localhost/admin/vendors/{vendor.id}"
+    response = client.post(f"/admin/vendors/{vendor.id}/claim-code", headers={"Referer": detail})
+    assert response.status_code == 303
+    assert response.headers["Location"] == detail
+    page = client.get(detail).get_data(as_text=True)
     assert "Esta cuenta ya tiene contraseña" in page
     db.session.refresh(vendor)
     assert vendor.claim_code_hash is None

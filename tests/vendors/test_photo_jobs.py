@@ -70,7 +70,7 @@ def test_the_product_shows_a_placeholder_until_the_worker_made_the_photo(
     client, seller, background
 ):
     response = client.post("/me/products/new", data=form([("bolsa.jpg", jpeg(size=(300, 200)))]))
-    assert response.status_code == 302
+    assert response.status_code == 303
     product = db.session.scalars(db.select(Product)).one()
     image = product.cover
     assert image.variants == [] and (image.width, image.height) == (300, 200)

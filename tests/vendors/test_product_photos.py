@@ -134,7 +134,7 @@ def test_a_ninth_photo_is_refused(client, make, seller):
 def test_the_form_without_a_chosen_file_saves_the_product_without_photos(client, seller):
     data = form()
     data["photos"] = [(io.BytesIO(b""), "")]  # what a browser sends when nothing was chosen
-    assert client.post("/me/products/new", data=data).status_code == 302
+    assert client.post("/me/products/new", data=data).status_code == 303
     assert count(Product) == 1 and count(ProductPhoto) == 0
 
 

@@ -53,7 +53,7 @@ def test_entrepreneur_adds_a_product_with_photos(client, seller):
         data=form([("frente.jpg", jpeg()), ("lado.jpg", jpeg((30, 90, 160)))]),
         content_type="multipart/form-data",
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     product = db.session.scalars(db.select(Product)).one()
     assert (product.title, product.price, product.stock) == ("Bolsa de tuno", 125050, 3)
     assert product.vendor_id == seller.id and product.is_public

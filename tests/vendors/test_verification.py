@@ -81,7 +81,7 @@ def test_verifying_records_who_and_when_and_tells_the_entrepreneur(
     owner = make.user(email="rosa@example.hn", name="Rosa Ortiz")
     vendor = make.vendor(user=owner, status=VendorStatus.PENDING, business_name="Café Rosa")
     response = client.post(f"/admin/vendors/{vendor.id}/verify")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(vendor)
     assert vendor.status == VendorStatus.VERIFIED.value
     assert vendor.status_changed_at is not None
@@ -188,5 +188,5 @@ def test_two_organisers_verifying_at_once_make_one_decision(app, make):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(statuses) == [302, 409]
+    assert sorted(statuses) == [303, 409]
     assert len(decisions(vendor_id)) == 1
