@@ -6,8 +6,12 @@ an id outside 1..MAX_ID is answered as "not found" by the URL converter and as b
 bidirectional controls that let "Ana\u202egnp.exe" show as something it is not.
 """
 
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, ValidationError
+
+from marketplace.errors import Refused
 
 MAX_ID = 2**31 - 1
 
@@ -22,8 +26,6 @@ class IdConverter(BaseConverter):
     part_isolating = True
 
     def to_python(self, value: str) -> int:
-        from werkzeug.routing import ValidationError
-
         number = int(value)
         if number > MAX_ID:
             raise ValidationError()
@@ -54,15 +56,23 @@ def to_id(value) -> int | None:
     return to_int(value, 1, MAX_ID)
 
 
-#: Far beyond any real list; a larger ?page= is someone typing, and gets the first page.
+#: Far past any real list, and small enough that page × size stays a valid OFFSET.
 MAX_PAGE = 100_000
 
 
 def page_number() -> int:
-    """The `?page=` of a paginated list: a page number, or 1 for anything else."""
-    from flask import request
-
-    return to_int(request.args.get("page"), 1, MAX_PAGE) or 1
+    """The `?page=` of a paginated list, parsed once: a page past any list is a message."""
+    text = request.args.get("page")
+    if text is None or text == "":
+        return 1
+    page = to_int(text, 1, MAX_PAGE)
+    if page is None:
+        raise Refused(
+            _("The page number must be a whole number from 1 to %(max)s.", max=f"{MAX_PAGE:,}"),
+            code="invalid_page",
+            status=400,
+        )
+    return page
 
 
 def has_forbidden_characters(text: str) -> bool:

@@ -8,6 +8,7 @@ from marketplace import audit, submissions
 from marketplace.auth.access import staff_required
 from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import page_number
 from vendors import assisted
 from vendors.access import get_vendor_for_staff
 from vendors.forms import (
@@ -19,7 +20,6 @@ from vendors.forms import (
 from vendors.images import ImageError
 from vendors.logo import remove_files, set_logo
 from vendors.models import VendorProfile, VendorStatus
-from vendors.paging import page_number
 from vendors.profiles import notify_decision, reject_vendor, verify_vendor
 from vendors.routes import form_failed, save_profile_form
 

@@ -10,10 +10,10 @@ from marketplace.auth.access import entrepreneur_required, staff_required
 from marketplace.auth.models import Role
 from marketplace.database import db
 from marketplace.errors import error_response
+from marketplace.inputs import page_number
 from marketplace.storage import get_storage
 from vendors import image_cli, products
 from vendors.images import image_error
-from vendors.paging import page_number
 from vendors.photos import MAX_PHOTOS, PhotoErrors, check_photo_count
 from vendors.product_forms import AltTextForm, ModerationForm, ProductForm
 
