@@ -12,8 +12,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.auth.models import Role
-from marketplace.errors import error_response
+from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
+from marketplace.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
 from vendors.ledger import SaleInput, SaleRefused, record_sale
 from vendors.models import Sale, VendorProfile
 from vendors.sales_queries import product_json, sellable_products, vendor_of
@@ -79,29 +80,46 @@ def sale_json(sale: Sale) -> dict:
 
 def _signed_in_vendor() -> VendorProfile:
     if not current_user.is_authenticated:
-        raise SaleRefused(401, "sign_in_required", _("Please sign in again to send your sales."))
+        raise Refused(
+            _("Please sign in again to send your sales."), code="sign_in_required", status=401
+        )
     if not current_user.has_role(Role.ENTREPRENEUR):
-        raise SaleRefused(403, "forbidden", _("Only entrepreneurs can record sales."))
+        raise Refused(_("Only entrepreneurs can record sales."), code="forbidden", status=403)
     vendor = vendor_of(current_user)
     if vendor is None:
-        raise SaleRefused(
-            403, "no_profile", _("Please complete your business profile before recording sales.")
+        raise Refused(
+            _("Please complete your business profile before recording sales."),
+            code="no_profile",
+            status=403,
         )
     return vendor
 
 
 def _sale_from_body() -> SaleInput:
+    """The sale in the body, each field of the type it must have; the ledger checks the ranges.
+    A wrong type (an object for the description, a string for the product) is a 400 here."""
     body = _json_object()
     description = body.get("description") or ""
     if not isinstance(description, str):
-        raise SaleRefused(
-            400,
-            "invalid_description",
+        raise Refused(
             _("Choose a product or write what you sold (up to 120 characters)."),
+            code="invalid_description",
+            status=400,
+        )
+    if has_forbidden_characters(description):
+        raise Refused(str(FORBIDDEN_MESSAGE), code="forbidden_characters", status=422)
+    product_id = body.get("product_id")
+    if product_id is not None and not _whole(product_id):
+        raise Refused(
+            _("The product must be given by its number."), code="invalid_product_id", status=400
+        )
+    if product_id is not None and not 1 <= product_id <= MAX_ID:
+        raise Refused(
+            _("We could not find this product among yours."), code="product_not_found", status=404
         )
     return SaleInput(
         client_key=body.get("client_key"),
-        product_id=body.get("product_id"),
+        product_id=product_id,
         description=description,
         quantity=body.get("quantity"),
         unit_price=body.get("unit_price"),
@@ -110,8 +128,12 @@ def _sale_from_body() -> SaleInput:
     )
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _json_object() -> dict:
-    too_large = SaleRefused(413, "too_large", _("This request is too large for one sale."))
+    too_large = Refused(_("This request is too large for one sale."), code="too_large", status=413)
     if (request.content_length or 0) > MAX_BODY:
         raise too_large
     request.max_content_length = MAX_BODY  # also bounds a body sent without a length
@@ -124,7 +146,7 @@ def _json_object() -> dict:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise SaleRefused(400, "invalid_json", _("Send the sale as a JSON object."))
+        raise Refused(_("Send the sale as a JSON object."), code="invalid_json", status=400)
     return body
 
 
@@ -133,9 +155,11 @@ def _parse_time(value) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise SaleRefused(
-            400, "invalid_recorded_at", _("The sale's time is not a valid date and time.")
+        # A time without a zone is taken as UTC, which is what the phone's script sends.
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise Refused(
+            _("The sale's time is not a valid date and time."),
+            code="invalid_recorded_at",
+            status=400,
         ) from None
-    # A time without a zone is taken as UTC, which is what the phone's script sends.
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
