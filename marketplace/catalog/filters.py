@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.extensions import db
-from marketplace.inputs import has_forbidden_characters, to_int
+from marketplace.inputs import MAX_ID, has_forbidden_characters, to_int
 from marketplace.search import MAX_QUERY_CHARS
 from vendors.models import VendorProfile, VendorStatus
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -19,8 +19,9 @@ from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 SORTS = ("newest", "price_asc", "price_desc", "name")
 DEFAULT_LIMIT = 24
 MAX_LIMIT = 100
-#: Centavos; far above anything sold at a fair, low enough for any database integer.
-MAX_PRICE = 10**11
+#: Centavos; far above anything sold (L 1,000,000.00 at most), and what a 32-bit INTEGER column
+#: holds: a bound beyond it would make PostgreSQL refuse the whole query.
+MAX_PRICE = MAX_ID
 
 
 @dataclass(frozen=True)
