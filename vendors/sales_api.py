@@ -1,7 +1,15 @@
-"""The JSON endpoints the sales screen's offline queue talks to (session cookie + CSRF header)."""
+"""The JSON endpoints the sales screen's offline queue talks to (session cookie + CSRF header).
+
+POST /api/v1/sales takes one sale (`product_id` or `description`, `quantity`, `unit_price`) or a
+ticket of several `lines` under one `client_key`. A ticket is kept as one ledger sale per line,
+line n under the key `<client_key>__NN`, all in one transaction: it is recorded whole or not at
+all, a repeat answers the same lines, and the key cannot be reused for a different ticket or for
+a single sale.
+"""
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
@@ -15,12 +23,17 @@ from marketplace.auth.models import Role
 from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
 from marketplace.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
-from vendors.ledger import SaleInput, SaleRefused, record_sale
+from vendors.ledger import SaleInput, SaleRefused, find_sale_by_key, record_sale
 from vendors.models import Sale, VendorProfile
 from vendors.sales_queries import product_json, sellable_products, vendor_of
 
-#: A sale is a few hundred bytes; anything much bigger is not a sale.
+#: A sale is a few hundred bytes and a ticket of MAX_LINES lines a few thousand; anything much
+#: bigger is not a sale.
 MAX_BODY = 4096
+MAX_TICKET_BODY = 16 * 1024
+MAX_LINES = 50
+#: The ticket's own key leaves room for the line suffix within the ledger's 64 characters.
+TICKET_KEY = re.compile(r"[A-Za-z0-9_-]{8,60}")
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
@@ -47,9 +60,76 @@ def _busy(error: OperationalError):
 @bp.post("/sales")
 def create_sale():
     vendor = _signed_in_vendor()
-    sale, created = record_sale(vendor, _sale_from_body())
+    body = _json_object()
+    if "lines" in body:
+        return _create_ticket(vendor, body)
+    data = _sale_from_body(body)
+    if isinstance(data.client_key, str) and find_sale_by_key(vendor, _line_key(data.client_key, 0)):
+        raise _key_reused()  # the key of a ticket, sent again as one sale
+    sale, created = record_sale(vendor, data)
     db.session.commit()
     return jsonify(sale_json(sale)), 201 if created else 200
+
+
+def _create_ticket(vendor: VendorProfile, body: dict):
+    key = body.get("client_key")
+    if not isinstance(key, str) or not TICKET_KEY.fullmatch(key):
+        raise Refused(
+            _("A ticket's key must be 8 to 60 letters, digits, hyphens or underscores."),
+            code="invalid_client_key",
+            status=400,
+        )
+    lines = body["lines"]
+    if (
+        not isinstance(lines, list)
+        or not 1 <= len(lines) <= MAX_LINES
+        or not all(isinstance(line, dict) for line in lines)
+    ):
+        raise Refused(
+            _("A ticket has from 1 to 50 lines, each with what was sold, quantity and price."),
+            code="invalid_lines",
+            status=400,
+        )
+    if find_sale_by_key(vendor, key) or find_sale_by_key(vendor, _line_key(key, len(lines))):
+        raise _key_reused()  # a single sale, or a longer ticket, was kept under this key
+    shared = {name: body.get(name) for name in ("payment_method", "recorded_at")}
+    recorded = []
+    for n, line in enumerate(lines):
+        data = _sale_from_body({**line, **shared, "client_key": _line_key(key, n)})
+        recorded.append(record_sale(vendor, data))
+    created = {was_created for _sale, was_created in recorded}
+    if len(created) > 1:
+        raise _key_reused()  # part of it was there: a shorter ticket was kept under this key
+    db.session.commit()
+    return jsonify(ticket_json(key, [sale for sale, _c in recorded])), 201 if created == {
+        True
+    } else 200
+
+
+def _line_key(ticket_key: str, index: int) -> str:
+    return f"{ticket_key}__{index + 1:02d}"
+
+
+def _key_reused() -> Refused:
+    return Refused(
+        _("This sale's key was already used for a different sale. The first sale was kept."),
+        code="client_key_reused",
+        status=409,
+    )
+
+
+def ticket_json(key: str, sales: list[Sale]) -> dict:
+    first = sales[0]
+    return {
+        "client_key": key,
+        "lines": [sale_json(sale) for sale in sales],
+        "total": sum(sale.total for sale in sales),
+        "currency": "HNL",
+        "payment_method": first.payment_method,
+        "fair_id": first.fair_id,
+        "booth_id": first.booth_id,
+        "recorded_at": first.recorded_at.isoformat(),
+    }
 
 
 @bp.get("/me/products")
@@ -95,10 +175,9 @@ def _signed_in_vendor() -> VendorProfile:
     return vendor
 
 
-def _sale_from_body() -> SaleInput:
+def _sale_from_body(body: dict) -> SaleInput:
     """The sale in the body, each field of the type it must have; the ledger checks the ranges.
     A wrong type (an object for the description, a string for the product) is a 400 here."""
-    body = _json_object()
     description = body.get("description") or ""
     if not isinstance(description, str):
         raise Refused(
@@ -134,9 +213,9 @@ def _whole(value) -> bool:
 
 def _json_object() -> dict:
     too_large = Refused(_("This request is too large for one sale."), code="too_large", status=413)
-    if (request.content_length or 0) > MAX_BODY:
+    if (request.content_length or 0) > MAX_TICKET_BODY:
         raise too_large
-    request.max_content_length = MAX_BODY  # also bounds a body sent without a length
+    request.max_content_length = MAX_TICKET_BODY  # also bounds a body sent without a length
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
@@ -147,6 +226,8 @@ def _json_object() -> dict:
         body = None
     if not isinstance(body, dict):
         raise Refused(_("Send the sale as a JSON object."), code="invalid_json", status=400)
+    if "lines" not in body and len(raw) > MAX_BODY:
+        raise too_large
     return body
 
 

@@ -125,6 +125,18 @@ def test_real_answers_match_the_document(seller, make):
     assert _answer(client, post).status_code == 200
     changed = _real("/sales", "POST", body={**sale, "quantity": 3}, media_type="application/json")
     assert _answer(client, changed).status_code == 409
+    ticket = {
+        "client_key": "ticket-000009",
+        "payment_method": "card",
+        "lines": [
+            {"product_id": product.id, "quantity": 1, "unit_price": 150_00},
+            {"description": "Bolsa", "quantity": 2, "unit_price": 10_00},
+        ],
+    }
+    ticket_case = _real("/sales", "POST", body=ticket, media_type="application/json")
+    recorded = _answer(client, ticket_case)
+    assert recorded.status_code == 201 and recorded.json()["total"] == 170_00
+    assert _answer(client, ticket_case).status_code == 200
     free = {**sale, "client_key": "ticket-000002", "product_id": None, "description": "Bolsa"}
     free_case = _real("/sales", "POST", body=free, media_type="application/json")
     assert _answer(client, free_case).json()["product_id"] is None
@@ -186,7 +198,7 @@ def test_the_document_lists_the_enums_the_code_knows(client):
     params = {p["name"]: p for p in spec["paths"]["/products"]["get"]["parameters"]}
     assert params["category"]["schema"]["enum"] == list(CATEGORIES)
     assert params["department"]["schema"]["enum"] == list(DEPARTMENTS)
-    sale = spec["components"]["schemas"]["SaleRequest"]["properties"]
+    sale = spec["components"]["schemas"]["OneSale"]["properties"]
     assert sale["payment_method"]["enum"] == ["cash", "card", "transfer", "other"]
     assert set(spec["paths"]) == {
         "/products",
