@@ -23,7 +23,7 @@ from marketplace.auth.models import Role
 from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
 from marketplace.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
-from vendors.ledger import SaleInput, SaleRefused, find_sale_by_key, record_sale
+from vendors.ledger import CLIENT_KEY, SaleInput, SaleRefused, find_sale_by_key, record_sale
 from vendors.models import Sale, VendorProfile
 from vendors.sales_queries import product_json, sellable_products, vendor_of
 
@@ -64,8 +64,10 @@ def create_sale():
     if "lines" in body:
         return _create_ticket(vendor, body)
     data = _sale_from_body(body)
-    if isinstance(data.client_key, str) and find_sale_by_key(vendor, _line_key(data.client_key, 0)):
-        raise _key_reused()  # the key of a ticket, sent again as one sale
+    key = data.client_key
+    # Checked only once the key is well formed: the ledger refuses any other with its message.
+    if isinstance(key, str) and CLIENT_KEY.fullmatch(key) and _ticket_exists(vendor, key):
+        raise _key_reused()
     sale, created = record_sale(vendor, data)
     db.session.commit()
     return jsonify(sale_json(sale)), 201 if created else 200
@@ -101,9 +103,13 @@ def _create_ticket(vendor: VendorProfile, body: dict):
     if len(created) > 1:
         raise _key_reused()  # part of it was there: a shorter ticket was kept under this key
     db.session.commit()
-    return jsonify(ticket_json(key, [sale for sale, _c in recorded])), 201 if created == {
-        True
-    } else 200
+    status = 201 if created == {True} else 200
+    return jsonify(ticket_json(key, [sale for sale, _c in recorded])), status
+
+
+def _ticket_exists(vendor: VendorProfile, key: str) -> bool:
+    """A ticket was kept under this key (a single sale sent with it would be a different one)."""
+    return find_sale_by_key(vendor, _line_key(key, 0)) is not None
 
 
 def _line_key(ticket_key: str, index: int) -> str:

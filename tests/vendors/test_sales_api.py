@@ -81,6 +81,8 @@ def test_a_free_text_item_is_recorded(client, shop):
         ({"client_key": "tiene espacios 123"}, 400, "invalid_client_key", "clave"),
         ({"client_key": "x" * 65}, 400, "invalid_client_key", "clave"),
         ({"client_key": None}, 400, "invalid_client_key", "clave"),
+        ({"client_key": "venta\x00-0001"}, 400, "invalid_client_key", "clave"),
+        ({"client_key": "venta\u202e-0001"}, 400, "invalid_client_key", "clave"),
         ({"product_id": 999_999}, 404, "product_not_found", "producto"),
         ({"product_id": "abc"}, 400, "invalid_product_id", "producto"),
         ({"product_id": {"id": 1}}, 400, "invalid_product_id", "producto"),
@@ -414,6 +416,7 @@ def test_a_ticket_key_and_a_single_sale_key_cannot_be_shared(client, shop):
             "invalid_lines",
         ),
         ({"client_key": "k" * 61}, 400, "invalid_client_key"),
+        ({"client_key": "tiquete\x00-01"}, 400, "invalid_client_key"),
         ({"payment_method": "bitcoin"}, 400, "invalid_payment_method"),
         (
             {"lines": [{"product_id": 2**63, "quantity": 1, "unit_price": 1}]},
