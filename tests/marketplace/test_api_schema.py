@@ -113,6 +113,8 @@ def test_real_answers_match_the_document(seller, make):
     vendors = {b["code"]: b["vendor"] for b in detail["booths"]}
     assert vendors[occupant.code] is not None and None in vendors.values()
     assert _answer(client, _real("/categories")).json()["next_cursor"] is None
+    mine = _answer(client, _real("/me/products")).json()
+    assert {p["id"] for p in mine["items"]} == {p.id for p in shop.products}
     sale = {
         "client_key": "ticket-000001",
         "product_id": product.id,
@@ -165,6 +167,8 @@ def test_sales_refusals_are_documented_json(app, seller, make):
     make.user(email="org@example.hn", role=Role.ORGANIZER)
     organiser = app.test_client()
     organiser.post("/login", data={"email": "org@example.hn", "password": "correct-horse-9"})
+    assert _answer(anonymous, _real("/me/products")).status_code == 401
+    assert _answer(organiser, _real("/me/products")).status_code == 403
     assert (
         _answer(
             organiser, _real("/sales", "POST", body=hidden, media_type="application/json")
@@ -208,6 +212,8 @@ def test_the_document_lists_the_enums_the_code_knows(client):
         "/fairs/{slug}",
         "/categories",
         "/sales",
+        "/me/products",
+        "/openapi.json",
     }
 
 
