@@ -7,6 +7,7 @@ POST /api/v1/sales is called by a signed-in entrepreneur with a shop. Each opera
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,14 @@ def test_a_method_an_address_does_not_take_answers_405_with_allow(client, method
     assert response.headers.get("Allow")
     assert method not in response.headers["Allow"]
     assert json.loads(response.data)["error"]["code"] == "method_not_allowed"
+
+
+def test_every_api_rule_and_method_is_in_the_document(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served == documented
