@@ -12,6 +12,7 @@ from fairs import queries
 from fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.errors import error_response
 from marketplace.extensions import db
+from marketplace.inputs import has_forbidden_characters, to_id, to_int
 
 bp = Blueprint("fairs_api", __name__, url_prefix="/api/v1")
 
@@ -50,7 +51,9 @@ def fairs():
 
 @bp.get("/fairs/<slug>")
 def fair(slug: str):
-    fair = db.session.scalar(db.select(Fair).where(Fair.slug == slug))
+    # NUL cannot even be sent to PostgreSQL, and no slug is longer than 80 characters.
+    known = len(slug) <= 80 and not has_forbidden_characters(slug)
+    fair = db.session.scalar(db.select(Fair).where(Fair.slug == slug)) if known else None
     if fair is None or not fair.is_public:
         return error_response(404, _("There is no published fair with this address."))
     vendors = {
@@ -101,10 +104,12 @@ def _limit() -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise BadQuery(_("limit must be a whole number.")) from None
+    # Digits only (int() would also take "1_0" or Arabic digits); huge values are capped below.
+    limit = to_int(raw, minimum=-(10**12), maximum=10**12)
+    if limit is None and raw.strip().isascii() and raw.strip().isdigit():
+        limit = MAX_LIMIT
+    if limit is None:
+        raise BadQuery(_("limit must be a whole number."))
     if limit < 1:
         raise BadQuery(_("limit must be at least 1."))
     return min(limit, MAX_LIMIT)
@@ -121,6 +126,9 @@ def _decode_cursor(cursor: str | None) -> tuple[date, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         day, fair_id = raw.split("|")
-        return date.fromisoformat(day), int(fair_id)
+        after = date.fromisoformat(day), to_id(fair_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadQuery(_("This cursor is not valid. Start again without it.")) from None
+        after = None
+    if after is None or after[1] is None:
+        raise BadQuery(_("This cursor is not valid. Start again without it."))
+    return after

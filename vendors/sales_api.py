@@ -1,7 +1,15 @@
-"""The JSON endpoints the sales screen's offline queue talks to (session cookie + CSRF header)."""
+"""The JSON endpoints the sales screen's offline queue talks to (session cookie + CSRF header).
+
+POST /api/v1/sales takes one sale (`product_id` or `description`, `quantity`, `unit_price`) or a
+ticket of several `lines` under one `client_key`. A ticket is kept as one ledger sale per line,
+line n under the key `<client_key>__NN`, all in one transaction: it is recorded whole or not at
+all, a repeat answers the same lines, and the key cannot be reused for a different ticket or for
+a single sale.
+"""
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
@@ -12,14 +20,20 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.auth.models import Role
-from marketplace.errors import error_response
+from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
-from vendors.ledger import SaleInput, SaleRefused, record_sale
+from marketplace.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
+from vendors.ledger import CLIENT_KEY, SaleInput, SaleRefused, find_sale_by_key, record_sale
 from vendors.models import Sale, VendorProfile
 from vendors.sales_queries import product_json, sellable_products, vendor_of
 
-#: A sale is a few hundred bytes; anything much bigger is not a sale.
+#: A sale is a few hundred bytes and a ticket of MAX_LINES lines a few thousand; anything much
+#: bigger is not a sale.
 MAX_BODY = 4096
+MAX_TICKET_BODY = 16 * 1024
+MAX_LINES = 50
+#: The ticket's own key leaves room for the line suffix within the ledger's 64 characters.
+TICKET_KEY = re.compile(r"[A-Za-z0-9_-]{8,60}")
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
@@ -46,9 +60,82 @@ def _busy(error: OperationalError):
 @bp.post("/sales")
 def create_sale():
     vendor = _signed_in_vendor()
-    sale, created = record_sale(vendor, _sale_from_body())
+    body = _json_object()
+    if "lines" in body:
+        return _create_ticket(vendor, body)
+    data = _sale_from_body(body)
+    key = data.client_key
+    # Checked only once the key is well formed: the ledger refuses any other with its message.
+    if isinstance(key, str) and CLIENT_KEY.fullmatch(key) and _ticket_exists(vendor, key):
+        raise _key_reused()
+    sale, created = record_sale(vendor, data)
     db.session.commit()
     return jsonify(sale_json(sale)), 201 if created else 200
+
+
+def _create_ticket(vendor: VendorProfile, body: dict):
+    key = body.get("client_key")
+    if not isinstance(key, str) or not TICKET_KEY.fullmatch(key):
+        raise Refused(
+            _("A ticket's key must be 8 to 60 letters, digits, hyphens or underscores."),
+            code="invalid_client_key",
+            status=400,
+        )
+    lines = body["lines"]
+    if (
+        not isinstance(lines, list)
+        or not 1 <= len(lines) <= MAX_LINES
+        or not all(isinstance(line, dict) for line in lines)
+    ):
+        raise Refused(
+            _("A ticket has from 1 to 50 lines, each with what was sold, quantity and price."),
+            code="invalid_lines",
+            status=400,
+        )
+    if find_sale_by_key(vendor, key) or find_sale_by_key(vendor, _line_key(key, len(lines))):
+        raise _key_reused()  # a single sale, or a longer ticket, was kept under this key
+    shared = {name: body.get(name) for name in ("payment_method", "recorded_at")}
+    recorded = []
+    for n, line in enumerate(lines):
+        data = _sale_from_body({**line, **shared, "client_key": _line_key(key, n)})
+        recorded.append(record_sale(vendor, data))
+    created = {was_created for _sale, was_created in recorded}
+    if len(created) > 1:
+        raise _key_reused()  # part of it was there: a shorter ticket was kept under this key
+    db.session.commit()
+    status = 201 if created == {True} else 200
+    return jsonify(ticket_json(key, [sale for sale, _c in recorded])), status
+
+
+def _ticket_exists(vendor: VendorProfile, key: str) -> bool:
+    """A ticket was kept under this key (a single sale sent with it would be a different one)."""
+    return find_sale_by_key(vendor, _line_key(key, 0)) is not None
+
+
+def _line_key(ticket_key: str, index: int) -> str:
+    return f"{ticket_key}__{index + 1:02d}"
+
+
+def _key_reused() -> Refused:
+    return Refused(
+        _("This sale's key was already used for a different sale. The first sale was kept."),
+        code="client_key_reused",
+        status=409,
+    )
+
+
+def ticket_json(key: str, sales: list[Sale]) -> dict:
+    first = sales[0]
+    return {
+        "client_key": key,
+        "lines": [sale_json(sale) for sale in sales],
+        "total": sum(sale.total for sale in sales),
+        "currency": "HNL",
+        "payment_method": first.payment_method,
+        "fair_id": first.fair_id,
+        "booth_id": first.booth_id,
+        "recorded_at": first.recorded_at.isoformat(),
+    }
 
 
 @bp.get("/me/products")
@@ -79,29 +166,45 @@ def sale_json(sale: Sale) -> dict:
 
 def _signed_in_vendor() -> VendorProfile:
     if not current_user.is_authenticated:
-        raise SaleRefused(401, "sign_in_required", _("Please sign in again to send your sales."))
+        raise Refused(
+            _("Please sign in again to send your sales."), code="sign_in_required", status=401
+        )
     if not current_user.has_role(Role.ENTREPRENEUR):
-        raise SaleRefused(403, "forbidden", _("Only entrepreneurs can record sales."))
+        raise Refused(_("Only entrepreneurs can record sales."), code="forbidden", status=403)
     vendor = vendor_of(current_user)
     if vendor is None:
-        raise SaleRefused(
-            403, "no_profile", _("Please complete your business profile before recording sales.")
+        raise Refused(
+            _("Please complete your business profile before recording sales."),
+            code="no_profile",
+            status=403,
         )
     return vendor
 
 
-def _sale_from_body() -> SaleInput:
-    body = _json_object()
+def _sale_from_body(body: dict) -> SaleInput:
+    """The sale in the body, each field of the type it must have; the ledger checks the ranges.
+    A wrong type (an object for the description, a string for the product) is a 400 here."""
     description = body.get("description") or ""
     if not isinstance(description, str):
-        raise SaleRefused(
-            400,
-            "invalid_description",
+        raise Refused(
             _("Choose a product or write what you sold (up to 120 characters)."),
+            code="invalid_description",
+            status=400,
+        )
+    if has_forbidden_characters(description):
+        raise Refused(str(FORBIDDEN_MESSAGE), code="forbidden_characters", status=422)
+    product_id = body.get("product_id")
+    if product_id is not None and not _whole(product_id):
+        raise Refused(
+            _("The product must be given by its number."), code="invalid_product_id", status=400
+        )
+    if product_id is not None and not 1 <= product_id <= MAX_ID:
+        raise Refused(
+            _("We could not find this product among yours."), code="product_not_found", status=404
         )
     return SaleInput(
         client_key=body.get("client_key"),
-        product_id=body.get("product_id"),
+        product_id=product_id,
         description=description,
         quantity=body.get("quantity"),
         unit_price=body.get("unit_price"),
@@ -110,11 +213,15 @@ def _sale_from_body() -> SaleInput:
     )
 
 
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _json_object() -> dict:
-    too_large = SaleRefused(413, "too_large", _("This request is too large for one sale."))
-    if (request.content_length or 0) > MAX_BODY:
+    too_large = Refused(_("This request is too large for one sale."), code="too_large", status=413)
+    if (request.content_length or 0) > MAX_TICKET_BODY:
         raise too_large
-    request.max_content_length = MAX_BODY  # also bounds a body sent without a length
+    request.max_content_length = MAX_TICKET_BODY  # also bounds a body sent without a length
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
@@ -124,7 +231,9 @@ def _json_object() -> dict:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise SaleRefused(400, "invalid_json", _("Send the sale as a JSON object."))
+        raise Refused(_("Send the sale as a JSON object."), code="invalid_json", status=400)
+    if "lines" not in body and len(raw) > MAX_BODY:
+        raise too_large
     return body
 
 
@@ -133,9 +242,11 @@ def _parse_time(value) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise SaleRefused(
-            400, "invalid_recorded_at", _("The sale's time is not a valid date and time.")
+        # A time without a zone is taken as UTC, which is what the phone's script sends.
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise Refused(
+            _("The sale's time is not a valid date and time."),
+            code="invalid_recorded_at",
+            status=400,
         ) from None
-    # A time without a zone is taken as UTC, which is what the phone's script sends.
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.extensions import db
+from marketplace.inputs import MAX_ID, has_forbidden_characters, to_int
 from marketplace.search import MAX_QUERY_CHARS
 from vendors.models import VendorProfile, VendorStatus
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
@@ -18,8 +19,9 @@ from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 SORTS = ("newest", "price_asc", "price_desc", "name")
 DEFAULT_LIMIT = 24
 MAX_LIMIT = 100
-#: Centavos; far above anything sold at a fair, low enough for any database integer.
-MAX_PRICE = 10**11
+#: Centavos; far above anything sold (L 1,000,000.00 at most), and what a 32-bit INTEGER column
+#: holds: a bound beyond it would make PostgreSQL refuse the whole query.
+MAX_PRICE = MAX_ID
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ def parse_filters(args, money_in_lempiras: bool = True) -> CatalogFilters:
     f.vendor = _vendor(f, args.get("vendor"))
     _prices(f, args.get("min_price"), args.get("max_price"), money_in_lempiras)
     sort = args.get("sort") or "newest"
-    f.sort = sort if sort in SORTS else "newest"
+    if sort not in SORTS:
+        f.problems.append(
+            Problem("unknown_sort", _("We do not know that order, so we show the newest first."))
+        )
+        sort = "newest"
+    f.sort = sort
     f.cursor = args.get("cursor") or None
     f.limit = _limit(f, args.get("limit"))
     return f
@@ -105,8 +112,13 @@ def _choice(f: CatalogFilters, value, allowed, code: str) -> str | None:
 def _fair(f: CatalogFilters, slug) -> Fair | None:
     if not slug:
         return None
-    fair = db.session.scalar(
-        db.select(Fair).where(Fair.slug == slug[:80], Fair.status.in_(PUBLIC_STATUSES))
+    # NUL cannot reach PostgreSQL at all; no slug holds it or a bidi control anyway.
+    fair = (
+        None
+        if has_forbidden_characters(slug)
+        else db.session.scalar(
+            db.select(Fair).where(Fair.slug == slug[:80], Fair.status.in_(PUBLIC_STATUSES))
+        )
     )
     if fair is None:
         f.problems.append(
@@ -121,11 +133,15 @@ def _fair(f: CatalogFilters, slug) -> Fair | None:
 def _vendor(f: CatalogFilters, slug) -> VendorProfile | None:
     if not slug:
         return None
-    vendor = db.session.scalar(
-        db.select(VendorProfile).where(
-            VendorProfile.slug == slug[:80],
-            VendorProfile.status == VendorStatus.VERIFIED.value,
-            VendorProfile.deleted_at.is_(None),
+    vendor = (
+        None
+        if has_forbidden_characters(slug)
+        else db.session.scalar(
+            db.select(VendorProfile).where(
+                VendorProfile.slug == slug[:80],
+                VendorProfile.status == VendorStatus.VERIFIED.value,
+                VendorProfile.deleted_at.is_(None),
+            )
         )
     )
     if vendor is None:
@@ -182,9 +198,12 @@ def _price(f: CatalogFilters, value, in_lempiras: bool) -> int | None:
 def _limit(f: CatalogFilters, value) -> int:
     if value is None or value == "":
         return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
+    text = str(value).strip()
+    # Digits only (int() would also take "1_0" or Arabic digits); any size is brought into range.
+    limit = to_int(text, minimum=-(10**12), maximum=10**12)
+    if limit is None and text.isascii() and text.lstrip("-").isdigit():
+        limit = MAX_LIMIT if not text.startswith("-") else 1
+    if limit is None:
         f.problems.append(
             Problem("invalid_limit", _("The number of results must be a whole number."))
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from fairs.models import PUBLIC_STATUSES, Application, ApplicationStatus, Booth, Fair, FairStatus
 from marketplace.catalog.queries import public_vendor_condition, visible_products
 from marketplace.extensions import db
+from marketplace.inputs import has_forbidden_characters
 from vendors.models import Product, ProductPhoto, VendorProfile
 
 
@@ -64,6 +65,8 @@ def _public_vendor():
 
 def get_public_vendor(slug: str) -> VendorProfile:
     """The vendor if verified and not deleted; 404 otherwise."""
+    if has_forbidden_characters(slug):  # NUL cannot even be sent to PostgreSQL
+        abort(404)
     vendor = db.session.scalar(_public_vendor(), {"slug": slug[:80]})
     if vendor is None:
         abort(404)

@@ -81,8 +81,33 @@ def test_a_free_text_item_is_recorded(client, shop):
         ({"client_key": "tiene espacios 123"}, 400, "invalid_client_key", "clave"),
         ({"client_key": "x" * 65}, 400, "invalid_client_key", "clave"),
         ({"client_key": None}, 400, "invalid_client_key", "clave"),
+        ({"client_key": "venta\x00-0001"}, 400, "invalid_client_key", "clave"),
+        ({"client_key": "venta\u202e-0001"}, 400, "invalid_client_key", "clave"),
         ({"product_id": 999_999}, 404, "product_not_found", "producto"),
-        ({"product_id": "abc"}, 404, "product_not_found", "producto"),
+        ({"product_id": "abc"}, 400, "invalid_product_id", "producto"),
+        ({"product_id": {"id": 1}}, 400, "invalid_product_id", "producto"),
+        ({"product_id": 2**63}, 404, "product_not_found", "producto"),
+        ({"product_id": 2**31}, 404, "product_not_found", "producto"),
+        ({"quantity": 2**63}, 400, "invalid_quantity", "cantidad"),
+        ({"unit_price": 2**64}, 400, "invalid_price", "precio"),
+        ({"unit_price": {"L": 1}}, 400, "invalid_price", "precio"),
+        ({"payment_method": ["cash"]}, 400, "invalid_payment_method", "efectivo"),
+        ({"client_key": {"k": "abcdefghij"}}, 400, "invalid_client_key", "clave"),
+        ({"recorded_at": 5}, 400, "invalid_recorded_at", "fecha"),
+        ({"recorded_at": "0001-01-01T00:00:00+05:00"}, 400, "invalid_recorded_at", "fecha"),
+        (
+            {"product_id": None, "description": "Bolsa\x00"},
+            422,
+            "forbidden_characters",
+            "invisibles",
+        ),
+        (
+            {"product_id": None, "description": "Bolsa\u202egnp"},
+            422,
+            "forbidden_characters",
+            "invisibles",
+        ),
+        ({"product_id": None, "description": {"x": 1}}, 400, "invalid_description", "escriba"),
         ({"product_id": None, "description": ""}, 400, "invalid_description", "escriba"),
         ({"product_id": None, "description": 12}, 400, "invalid_description", "escriba"),
         ({"recorded_at": "ayer"}, 400, "invalid_recorded_at", "fecha"),
@@ -313,3 +338,109 @@ def test_the_dashboard_panel_shows_todays_total(app, client, shop, make):
         html = render_template("vendors/_dash_sales.html", current_user=shop.user)
     assert "L 300.00" in html
     assert re.search(r'href="/me/sell"', html)
+
+
+def ticket_body(shop, **kw):
+    first, second = shop.products[:2]
+    body = {
+        "client_key": "tiquete-0001",
+        "payment_method": "cash",
+        "recorded_at": "2026-11-28T16:05:00Z",
+        "lines": [
+            {"product_id": first.id, "quantity": 2, "unit_price": 150_00},
+            {"product_id": second.id, "quantity": 1, "unit_price": 140_00},
+            {"description": "Bolsa reutilizable", "quantity": 3, "unit_price": 25_00},
+        ],
+    }
+    return body | kw
+
+
+def test_a_ticket_of_several_lines_is_recorded_once(client, shop):
+    first = client.post(API, json=ticket_body(shop))
+    assert first.status_code == 201
+    ticket = first.get_json()
+    assert ticket["client_key"] == "tiquete-0001"
+    assert [line["quantity"] for line in ticket["lines"]] == [2, 1, 3]
+    assert ticket["total"] == 2 * 150_00 + 140_00 + 3 * 25_00
+    assert ticket["lines"][2]["product_id"] is None
+    assert {line["payment_method"] for line in ticket["lines"]} == {"cash"}
+    again = client.post(API, json=ticket_body(shop))
+    assert again.status_code == 200
+    assert [x["id"] for x in again.get_json()["lines"]] == [x["id"] for x in ticket["lines"]]
+    assert count_sales() == 3
+    assert stock_of(shop.products[0]) == 8 and stock_of(shop.products[1]) == 9
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda body: body["lines"][0].update(quantity=5),  # a line differs
+        lambda body: body["lines"].pop(),  # fewer lines
+        lambda body: body["lines"].append(dict(body["lines"][2])),  # more lines
+        lambda body: body.update(payment_method="card"),
+    ],
+)
+def test_a_ticket_key_reused_for_a_different_ticket_conflicts_and_keeps_the_first(
+    client, shop, change
+):
+    assert client.post(API, json=ticket_body(shop)).status_code == 201
+    body = ticket_body(shop)
+    change(body)
+    response = client.post(API, json=body)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "client_key_reused"
+    assert count_sales() == 3
+    assert stock_of(shop.products[0]) == 8
+
+
+def test_a_ticket_key_and_a_single_sale_key_cannot_be_shared(client, shop):
+    product = shop.products[0]
+    assert client.post(API, json=sale_body(product, client_key="compartida-01")).status_code == 201
+    response = client.post(API, json=ticket_body(shop, client_key="compartida-01"))
+    assert response.status_code == 409
+    assert client.post(API, json=ticket_body(shop, client_key="tiquete-0002")).status_code == 201
+    response = client.post(API, json=sale_body(product, client_key="tiquete-0002"))
+    assert response.status_code == 409
+    assert count_sales() == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"lines": []}, 400, "invalid_lines"),
+        ({"lines": {"a": 1}}, 400, "invalid_lines"),
+        ({"lines": ["x"]}, 400, "invalid_lines"),
+        (
+            {"lines": [{"description": "x", "quantity": 1, "unit_price": 1}] * 51},
+            400,
+            "invalid_lines",
+        ),
+        ({"client_key": "k" * 61}, 400, "invalid_client_key"),
+        ({"client_key": "tiquete\x00-01"}, 400, "invalid_client_key"),
+        ({"payment_method": "bitcoin"}, 400, "invalid_payment_method"),
+        (
+            {"lines": [{"product_id": 2**63, "quantity": 1, "unit_price": 1}]},
+            404,
+            "product_not_found",
+        ),
+        (
+            {"lines": [{"description": "a\x00", "quantity": 1, "unit_price": 1}]},
+            422,
+            "forbidden_characters",
+        ),
+        (
+            {"lines": [{"description": "ok", "quantity": 0, "unit_price": 1}]},
+            400,
+            "invalid_quantity",
+        ),
+    ],
+)
+def test_a_bad_ticket_is_refused_whole_and_changes_nothing(client, shop, change, status, code):
+    body = ticket_body(shop) | change
+    if code == "invalid_quantity":
+        body["lines"] = ticket_body(shop)["lines"] + change["lines"]
+    response = client.post(API, json=body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert count_sales() == 0
+    assert stock_of(shop.products[0]) == 10
