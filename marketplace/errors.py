@@ -4,7 +4,7 @@ exception every service raises for something a person asked for that cannot be d
 import logging
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import flash, jsonify, make_response, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -112,7 +112,13 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e):
-        return error_response(e.code or 500)
+        response, status = error_response(e.code or 500)
+        # Keep what the exception says about itself, e.g. `Allow` on a 405 (RFC 9110).
+        response = make_response(response, status)
+        for name, value in e.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(e):

@@ -33,6 +33,8 @@ def parse_lempiras(text: str) -> int:
             _l("Please write the price with numbers only, for example 250 or 1,250.50.")
         )
     cents = match["cents"] or ""
+    if len(match["whole"]) > 20:  # far past the maximum, and int() refuses thousands of digits
+        raise PriceError(_l("That price looks too high. The most we accept is L 1,000,000.00."))
     if len(cents) > 2:
         raise PriceError(_l("A price can have at most two decimals (centavos)."))
     value = int(match["whole"].replace(",", "")) * 100 + int(cents.ljust(2, "0") or 0)

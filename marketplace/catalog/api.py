@@ -27,20 +27,6 @@ def _open_to_any_site(response):
     return response
 
 
-@bp.after_app_request
-def _allow_on_405(response):
-    """A 405 under /api/ says which methods the address takes (RFC 9110). The app's error
-    handler builds a fresh response and drops the header werkzeug put on the exception; once it
-    keeps it, this can go."""
-    missing = response.status_code == 405 and "Allow" not in response.headers
-    if missing and request.path.startswith("/api/"):
-        adapter = current_app.url_map.bind_to_environ(request.environ)
-        allowed = adapter.allowed_methods(request.path)
-        if allowed:
-            response.headers["Allow"] = ", ".join(sorted(allowed))
-    return response
-
-
 def _json(etag: str, body):
     """A JSON response for `body` (or a function building it, skipped on a 304)."""
 

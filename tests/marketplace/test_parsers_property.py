@@ -72,14 +72,6 @@ def test_a_typed_price_is_centavos_in_range_or_a_price_error(request_context, te
     assert 1 <= centavos <= MAX_PRODUCT_PRICE == 100_000_000
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "owned elsewhere: vendors. parse_lempiras('9' * 5000) raises a bare ValueError (Python's "
-        "4300-digit limit, vendors/prices.py line 38 int(match['whole'])) instead of PriceError; "
-        "the product form shows Python's English text as the field error"
-    ),
-)
 def test_a_price_of_thousands_of_digits_is_a_price_error(request_context):
     with pytest.raises(PriceError):
         parse_lempiras("9" * 5000)
