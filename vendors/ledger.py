@@ -48,14 +48,6 @@ def set_fair_locator(locator: FairLocator | None) -> None:
     _fair_locator = locator
 
 
-class SaleRefused(Refused):
-    """Only for vendors/sales_api.py, which still raises it positionally; remove it once that
-    module raises Refused (this package's code does)."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message, code=code, status=status)
-
-
 @dataclass(frozen=True)
 class SaleInput:
     client_key: str

@@ -23,7 +23,7 @@ from marketplace.auth.models import Role
 from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
 from marketplace.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
-from vendors.ledger import CLIENT_KEY, SaleInput, SaleRefused, find_sale_by_key, record_sale
+from vendors.ledger import CLIENT_KEY, SaleInput, find_sale_by_key, record_sale
 from vendors.models import Sale, VendorProfile
 from vendors.sales_queries import product_json, sellable_products, vendor_of
 
@@ -37,12 +37,6 @@ TICKET_KEY = re.compile(r"[A-Za-z0-9_-]{8,60}")
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
-
-
-@bp.errorhandler(SaleRefused)
-def _refused(refused: SaleRefused):
-    db.session.rollback()
-    return error_response(refused.status, refused.message, refused.code)
 
 
 @bp.errorhandler(OperationalError)
