@@ -9,6 +9,7 @@ from fairs.auto_assignment import preview_auto_assignment, save_auto_assignment
 from fairs.models import Application, ApplicationStatus, Booth
 from marketplace.audit import AuditEntry
 from marketplace.database import db
+from marketplace.errors import Refused
 
 S = ApplicationStatus
 
@@ -234,7 +235,7 @@ def test_two_organisers_assigning_the_same_booth_at_once_one_wins(app, make, fai
                 booking.assign_booth(user, application, target)
                 db.session.commit()
                 outcomes.append("won")
-            except booking.BookingError as e:
+            except Refused as e:
                 db.session.rollback()
                 outcomes.append(str(e))
             finally:
