@@ -12,6 +12,7 @@ from fairs import queries
 from fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.errors import error_response
 from marketplace.extensions import db
+from marketplace.inputs import to_id
 
 bp = Blueprint("fairs_api", __name__, url_prefix="/api/v1")
 
@@ -121,6 +122,9 @@ def _decode_cursor(cursor: str | None) -> tuple[date, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         day, fair_id = raw.split("|")
-        return date.fromisoformat(day), int(fair_id)
+        after = date.fromisoformat(day), to_id(fair_id)
+        if after[1] is None:  # a forged id beyond the column's range would reach the database
+            raise ValueError(fair_id)
+        return after
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadQuery(_("This cursor is not valid. Start again without it.")) from None
