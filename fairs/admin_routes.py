@@ -84,7 +84,9 @@ def admin_change_status(fair_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.change_status(current_user, fair, form.status.data)
+            services.change_status(
+                current_user, fair, form.status.data, request.form.get("seen_status")
+            )
         except Refused as e:
             db.session.rollback()
             show_error(form, e)

@@ -170,8 +170,13 @@ def withdraw(application: Application, today: date | None = None) -> None:
     db.session.flush()
 
 
-def decide(actor: User, application: Application, status: str, reason: str = "") -> None:
-    """An organiser approves, waitlists or rejects; leaving approved frees the booth."""
+def decide(
+    actor: User, application: Application, status: str, reason: str = "", seen: str | None = None
+) -> None:
+    """An organiser approves, waitlists or rejects; leaving approved frees the booth. `seen` is
+    the status the organiser's page showed: a decision taken on a stale page is refused."""
+    if seen is not None and seen != application.status:
+        raise changed_meanwhile()
     if status not in DECISIONS:
         raise Refused(_("Choose approve, waiting list or reject."), code="bad_decision", status=400)
     _check_transition(application, status)

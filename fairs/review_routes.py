@@ -162,7 +162,13 @@ def decide(fair_id: int, application_id: int):
         errors = form.decision.errors or form.reason.errors
         flash(" ".join(str(e) for e in errors) or _("Please try again."), "error")
         return _to_detail(application)
-    services.decide(current_user, application, form.decision.data, form.reason.data or "")
+    services.decide(
+        current_user,
+        application,
+        form.decision.data,
+        form.reason.data or "",
+        request.form.get("seen_status"),
+    )
     db.session.commit()
     notify_decision(application)
     flash(_changed_message(1, application.status), "success")

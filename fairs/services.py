@@ -113,8 +113,11 @@ def update_fair(actor: User, fair: Fair, details: FairDetails) -> Fair:
     return fair
 
 
-def change_status(actor: User, fair: Fair, new_status: str) -> Fair:
-    """Move a fair along FAIR_TRANSITIONS; any other jump is refused."""
+def change_status(actor: User, fair: Fair, new_status: str, seen: str | None = None) -> Fair:
+    """Move a fair along FAIR_TRANSITIONS; any other jump is refused, and so is a move from a
+    status other than `seen`, the one the organiser's page showed."""
+    if seen is not None and seen != fair.status:
+        raise Refused(_("Someone else changed this a moment ago. Reload the page to see it."))
     try:
         target = FairStatus(new_status)
     except ValueError:

@@ -176,3 +176,30 @@ def test_check_in_without_a_booth_is_refused_and_changes_nothing(app, make, undo
                 services.check_in(organiser, application)
     db.session.rollback()
     assert db.session.get(Application, application.id).checked_in_at is None
+
+
+def test_a_status_button_on_a_stale_page_is_refused(client, make, organizer):
+    fair = make.fair(status=FairStatus.CLOSED)
+    url = f"/admin/fairs/{fair.id}/status"
+    assert client.post(url, data={"status": "live", "seen_status": "closed"}).status_code == 302
+    # A second organiser's page still shows "closed"; "open" is allowed from there, not now.
+    response = client.post(url, data={"status": "open", "seen_status": "closed"})
+    assert response.status_code == 422
+    assert "Otra persona cambió esto hace un momento" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Fair, fair.id).status == "live"
+
+
+def test_a_decision_on_a_stale_page_is_refused(client, make, organizer):
+    fair = make.fair()
+    application = make.application(fair, make.applicant(), status=ApplicationStatus.APPROVED)
+    url = f"/admin/fairs/{fair.id}/applications/{application.id}"
+    response = client.post(
+        f"{url}/decide",
+        data={"decision": "rejected", "seen_status": "submitted"},
+        headers={"Referer": f"http://localhost{url}"},
+        follow_redirects=True,
+    )
+    assert "Otra persona cambió esta solicitud" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status == "approved"
