@@ -1,10 +1,17 @@
-"""Loaders for the organisers' pages: each loads an object and checks who may touch it."""
+"""Loaders for the organisers' pages: each loads an object and checks who may touch it, and the
+few numbers these pages read from forms and query strings."""
 
-from flask import abort
+from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairs.models import Application, Booth, Circuit, Fair
+from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import to_id, to_int
+
+#: No list in these pages has anywhere near this many pages; beyond it is a broken link.
+MAX_PAGE = 100_000
 
 
 def _staff_only() -> None:
@@ -12,22 +19,27 @@ def _staff_only() -> None:
         abort(403)
 
 
-def load_fair(fair_id: int) -> Fair:
-    """A fair for organisers (any status); 404 when it does not exist."""
+def load_fair(fair_id) -> Fair:
+    """A fair for organisers (any status); 404 when it does not exist or the id is no id (the
+    impact report passes one from its query string)."""
     _staff_only()
+    fair_id = to_id(fair_id)
+    if fair_id is None:
+        abort(404)
     return db.get_or_404(Fair, fair_id)
 
 
-def load_booth(fair: Fair, booth_id: int) -> Booth:
+def load_booth(fair: Fair, booth_id: int | None) -> Booth:
     """A booth of this fair; a booth of another fair is as missing as one that never existed."""
-    booth = db.session.get(Booth, booth_id)
+    booth = db.session.get(Booth, booth_id) if booth_id else None
     if booth is None or booth.fair_id != fair.id:
         abort(404)
     return booth
 
 
-def load_application(fair: Fair, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
+def load_application(fair: Fair, application_id: int | None) -> Application:
+    """An application of this fair; one of another fair is not found here."""
+    application = db.session.get(Application, application_id) if application_id else None
     if application is None or application.fair_id != fair.id:
         abort(404)
     return application
@@ -36,3 +48,34 @@ def load_application(fair: Fair, application_id: int) -> Application:
 def load_circuit(circuit_id: int) -> Circuit:
     _staff_only()
     return db.get_or_404(Circuit, circuit_id)
+
+
+def page_number() -> int:
+    """`?page=` for a paginated list; like the lists' other filters, anything that is not a
+    page number (including one too large for the database's OFFSET) means the first page."""
+    return to_int(request.args.get("page"), 1, MAX_PAGE) or 1
+
+
+def form_id(name: str) -> int | None:
+    """An id sent in a form field, or None when the field is missing or empty; a 400 with a
+    message when it is there but is no id."""
+    raw = request.form.get(name, "")
+    if not raw.strip():
+        return None
+    return _checked_id(raw)
+
+
+def form_ids(name: str) -> list[int]:
+    """The ids ticked in a list of checkboxes; a value that is no id names nothing to act on."""
+    return [number for number in map(to_id, request.form.getlist(name)) if number is not None]
+
+
+def _checked_id(raw: str) -> int:
+    number = to_id(raw)
+    if number is None:
+        raise Refused(
+            _("This form is damaged. Please reload the page."),
+            code="bad_id",
+            status=400,
+        )
+    return number

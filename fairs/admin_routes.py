@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairs import queries, services
-from fairs.access import load_circuit, load_fair
-from fairs.errors import FairError
+from fairs.access import load_circuit, load_fair, page_number
 from fairs.forms import CircuitForm, FairForm, StatusForm, show_error
 from fairs.models import FAIR_TRANSITIONS, Circuit, Fair, FairStatus
 from fairs.routes import bp
+from marketplace import submissions
 from marketplace.auth.access import staff_required
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 PAGE_SIZE = 30
@@ -21,7 +22,7 @@ PAGE_SIZE = 30
 def admin_fairs():
     page = db.paginate(
         db.select(Fair).order_by(Fair.starts_on.desc(), Fair.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -31,16 +32,21 @@ def admin_fairs():
 @bp.route("/admin/fairs/new", methods=["GET", "POST"])
 @staff_required
 def admin_new_fair():
+    claim = submissions.claim("fair") if request.method == "POST" else None
     form = _fair_form()
     if form.validate_on_submit():
         try:
             fair = services.create_fair(current_user, form.details())
-        except FairError as e:
+        except Refused as e:
             show_error(form, e)
         else:
+            response = submissions.done(
+                claim,
+                url_for("fairs.admin_fair", fair_id=fair.id),
+                _("Fair created as a draft. Draw its booth layout next."),
+            )
             db.session.commit()
-            flash(_("Fair created as a draft. Draw its booth layout next."), "success")
-            return redirect(url_for("fairs.admin_fair", fair_id=fair.id))
+            return response
     status = 422 if request.method == "POST" else 200
     return render_template("fairs/admin/form.html", form=form, fair=None), status
 
@@ -60,7 +66,7 @@ def admin_edit_fair(fair_id: int):
     if form.validate_on_submit():
         try:
             services.update_fair(current_user, fair, form.details())
-        except FairError as e:
+        except Refused as e:
             db.session.rollback()
             show_error(form, e)
         else:
@@ -78,8 +84,10 @@ def admin_change_status(fair_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.change_status(current_user, fair, form.status.data)
-        except FairError as e:
+            services.change_status(
+                current_user, fair, form.status.data, request.form.get("seen_status")
+            )
+        except Refused as e:
             db.session.rollback()
             show_error(form, e)
         else:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from fairs import queries
 from fairs.models import PUBLIC_STATUSES, Fair
-from marketplace.errors import error_response
+from marketplace.errors import Refused, error_response
 from marketplace.extensions import db
 from marketplace.inputs import has_forbidden_characters, to_id, to_int
 
@@ -20,18 +20,11 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
-class BadQuery(Exception):
-    pass
-
-
 @bp.get("/fairs")
 def fairs():
     """Published fairs by first day, then id; `cursor` continues where the last page ended."""
-    try:
-        limit = _limit()
-        after = _decode_cursor(request.args.get("cursor"))
-    except BadQuery as e:
-        return error_response(400, str(e), "bad_query")
+    limit = _limit()
+    after = _decode_cursor(request.args.get("cursor"))
     stmt = (
         db.select(Fair).where(Fair.status.in_(PUBLIC_STATUSES)).options(selectinload(Fair.circuit))
     )
@@ -109,9 +102,9 @@ def _limit() -> int:
     if limit is None and raw.strip().isascii() and raw.strip().isdigit():
         limit = MAX_LIMIT
     if limit is None:
-        raise BadQuery(_("limit must be a whole number."))
+        raise Refused(_("limit must be a whole number."), code="bad_query", status=400)
     if limit < 1:
-        raise BadQuery(_("limit must be at least 1."))
+        raise Refused(_("limit must be at least 1."), code="bad_query", status=400)
     return min(limit, MAX_LIMIT)
 
 
@@ -130,5 +123,7 @@ def _decode_cursor(cursor: str | None) -> tuple[date, int] | None:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         after = None
     if after is None or after[1] is None:
-        raise BadQuery(_("This cursor is not valid. Start again without it."))
+        raise Refused(
+            _("This cursor is not valid. Start again without it."), code="bad_query", status=400
+        )
     return after

@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fairs.applications import DECISIONS, Choices
 from marketplace.forms import Form, strip
+from marketplace.submissions import OnceForm
 from vendors.taxonomy import CATEGORIES
 
 
@@ -35,7 +36,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(self.invalid)
 
 
-class ApplicationForm(Form):
+class ApplicationForm(OnceForm):
     fair_ids = CheckboxesField(
         _l("Fairs"), coerce=int, invalid=_l("Choose fairs that are open for applications.")
     )
@@ -98,7 +99,7 @@ class DecisionForm(Form):
             raise ValidationError(_l("Choose approve, waiting list or reject."))
 
 
-class ConfirmPlanForm(Form):
+class ConfirmPlanForm(OnceForm):
     digest = HiddenField()
 
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import selectinload
 from fairs import applications as services
 from fairs.application_forms import ActionForm, ApplicationForm
 from fairs.application_queries import fairs_to_review
-from fairs.applications import ApplicationError
 from fairs.models import Application, ApplicationStatus, Fair, FairStatus
+from marketplace import submissions
 from marketplace.auth.access import entrepreneur_required
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from vendors.models import VendorProfile
 
@@ -115,6 +116,9 @@ def new():
 
 
 def _apply_page(fair: Fair):
+    # Claimed first: a repeat of an application already sent answers with its outcome, not
+    # with "you have already applied".
+    claim = submissions.claim("application") if request.method == "POST" else None
     vendor = current_vendor()
     blocker = _why_not(vendor, fair)
     if blocker:
@@ -127,12 +131,16 @@ def _apply_page(fair: Fair):
     if form.validate_on_submit():
         chosen = [f for f in fairs if f.id in (form.fair_ids.data or [])] or [fair]
         made, problems = services.apply_to_fairs(vendor, chosen, form.choices())
-        db.session.commit()
-        for application in made:
-            flash(_("Application sent to %(fair)s.", fair=application.fair.name), "success")
         for problem in problems:
             flash(problem, "error")
-        return redirect(url_for("applications.mine"))
+        sent = ", ".join(a.fair.name for a in made)
+        response = submissions.done(
+            claim,
+            url_for("applications.mine"),
+            _("Application sent to %(fair)s.", fair=sent) if made else None,
+        )
+        db.session.commit()
+        return response
     return _form_page(form, fair=fair, fairs=fairs)
 
 
@@ -180,8 +188,8 @@ def edit(application_id: int):
     if form.validate_on_submit():
         try:
             services.update_application(application, form.choices())
-        except ApplicationError as e:
-            flash(str(e), "error")
+        except Refused as e:
+            flash(e.message, "error")
             return _form_page(form, 409, fair=application.fair, application=application)
         db.session.commit()
         flash(_("Your application to %(fair)s was updated.", fair=application.fair.name), "success")
@@ -195,11 +203,7 @@ def withdraw(application_id: int):
     application = get_own_application(application_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.withdraw(application)
-    except ApplicationError as e:
-        flash(str(e), "error")
-        return redirect(url_for("applications.mine"))
+    services.withdraw(application)
     db.session.commit()
     flash(_("You withdrew your application to %(fair)s.", fair=application.fair.name), "success")
     return redirect(url_for("applications.mine"))

@@ -1,7 +1,9 @@
 """Applications to fairs: entrepreneurs apply, edit and withdraw; organisers decide.
 
-Services flush and never commit; the route commits once. Each failure raises
-`ApplicationError` with a message for the person, and changes nothing.
+Services flush and never commit; the route commits once. Each failure raises `Refused` with a
+message for the person, and changes nothing. Status changes go through APPLICATION_STATES, a
+guarded write: of an organiser's decision and the entrepreneur's withdrawal sent at the same
+moment, one wins and the other is told that someone else changed the application.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from fairs.booking import changed_meanwhile, lock
 from fairs.models import (
+    APPLICATION_STATES,
     APPLICATION_TRANSITIONS,
     Application,
     ApplicationStatus,
@@ -20,6 +24,7 @@ from fairs.models import (
 )
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from marketplace.timeutil import local_today
 from vendors.models import Product, VendorProfile
@@ -44,10 +49,6 @@ EDITABLE = {
     ApplicationStatus.WAITLISTED.value,
     ApplicationStatus.APPROVED.value,
 }
-
-
-class ApplicationError(Exception):
-    """A request the rules refuse; str() is the message for the person."""
 
 
 @dataclass
@@ -98,7 +99,7 @@ def find_application(fair: Fair, vendor: VendorProfile) -> Application | None:
 def apply(vendor: VendorProfile, fair: Fair, choices: Choices, today: date | None = None):
     """Submit a vendor's application to a fair (or resubmit a withdrawn one)."""
     if not vendor.is_verified:
-        raise ApplicationError(
+        raise Refused(
             _("Your profile must be verified by the organisers before you can apply to a fair.")
         )
     _check_window(fair, today)
@@ -106,19 +107,24 @@ def apply(vendor: VendorProfile, fair: Fair, choices: Choices, today: date | Non
     application = find_application(fair, vendor)
     if application is not None and application.status != ApplicationStatus.WITHDRAWN.value:
         raise _already_applied(fair)
-    try:
-        # Two taps on a slow phone race here: the unique (fair, vendor) pair settles it,
-        # and the savepoint drops the loser's row so the rest of the request can go on.
-        with db.session.begin_nested():
-            if application is None:
-                application = Application(fair_id=fair.id, vendor_id=vendor.id)
+    if application is not None:
+        _fill(application, choices)
+        APPLICATION_STATES.move(
+            application, ApplicationStatus.SUBMITTED.value, decision_reason="", decided_at=None
+        )
+        db.session.flush()
+    else:
+        try:
+            # Two taps on a slow phone race here: the unique (fair, vendor) pair settles it,
+            # and the savepoint drops the loser's row so the rest of the request can go on.
+            with db.session.begin_nested():
+                application = Application(
+                    fair_id=fair.id, vendor_id=vendor.id, status=ApplicationStatus.SUBMITTED.value
+                )
+                _fill(application, choices)
                 db.session.add(application)
-            application.status = ApplicationStatus.SUBMITTED.value
-            application.decision_reason = ""
-            application.decided_at = None
-            _fill(application, choices)
-    except IntegrityError:
-        raise _already_applied(fair) from None
+        except IntegrityError:
+            raise _already_applied(fair) from None
     audit.record(vendor.user, "application.submitted", "application", application.id)
     return application
 
@@ -132,7 +138,7 @@ def apply_to_fairs(
     for fair in fairs:
         try:
             made.append(apply(vendor, fair, choices, today))
-        except ApplicationError as e:
+        except Refused as e:
             problems.append(str(e))
     return made, problems
 
@@ -140,7 +146,7 @@ def apply_to_fairs(
 def update_application(application: Application, choices: Choices, today=None) -> None:
     """The entrepreneur changes what they bring or need, while the window is open."""
     if application.status not in EDITABLE:
-        raise ApplicationError(_("This application can no longer be changed."))
+        raise Refused(_("This application can no longer be changed."))
     _check_window(application.fair, today)
     _check_choices(application.vendor, choices)
     _fill(application, choices)
@@ -152,34 +158,60 @@ def withdraw(application: Application, today: date | None = None) -> None:
     """The entrepreneur withdraws; any booth they held is free again."""
     _check_transition(application, ApplicationStatus.WITHDRAWN.value)
     _check_window(application.fair, today)
-    application.status = ApplicationStatus.WITHDRAWN.value
-    application.booth_id = None
-    application.booth_manual = False
-    audit.record(application.vendor.user, "application.withdrawn", "application", application.id)
+    held = _locked_booth(application)
+    APPLICATION_STATES.move(application, ApplicationStatus.WITHDRAWN.value, **_no_booth())
+    audit.record(
+        application.vendor.user,
+        "application.withdrawn",
+        "application",
+        application.id,
+        freed_booth_id=held,
+    )
     db.session.flush()
 
 
-def decide(actor: User, application: Application, status: str, reason: str = "") -> None:
-    """An organiser approves, waitlists or rejects; leaving approved frees the booth."""
+def decide(
+    actor: User, application: Application, status: str, reason: str = "", seen: str | None = None
+) -> None:
+    """An organiser approves, waitlists or rejects; leaving approved frees the booth. `seen` is
+    the status the organiser's page showed: a decision taken on a stale page is refused."""
+    if seen is not None and seen != application.status:
+        raise changed_meanwhile()
     if status not in DECISIONS:
-        raise ApplicationError(_("Choose approve, waiting list or reject."))
+        raise Refused(_("Choose approve, waiting list or reject."), code="bad_decision", status=400)
     _check_transition(application, status)
-    previous_booth = application.booth_id
-    application.status = status
-    application.decision_reason = (reason or "").strip()[:500]
-    application.decided_at = utcnow()
-    if status != ApplicationStatus.APPROVED.value:
-        application.booth_id = None
-        application.booth_manual = False
+    held = _locked_booth(application)
+    freed = status != ApplicationStatus.APPROVED.value
+    reason = (reason or "").strip()[:500]
+    APPLICATION_STATES.move(
+        application,
+        status,
+        decision_reason=reason,
+        decided_at=utcnow(),
+        **(_no_booth() if freed else {}),
+    )
     audit.record(
         actor,
         f"application.{status}",
         "application",
         application.id,
-        reason=application.decision_reason,
-        freed_booth_id=previous_booth if application.booth_id is None else None,
+        reason=reason,
+        freed_booth_id=held if freed else None,
     )
     db.session.flush()
+
+
+def _locked_booth(application: Application) -> int | None:
+    """Lock the row and read the booth it really holds, so the audit entry names it; refuse
+    when its status changed since this request read it."""
+    row = lock(application)
+    if row.status != application.status:
+        raise changed_meanwhile()
+    return row.booth_id
+
+
+def _no_booth() -> dict:
+    return {"booth_id": None, "booth_manual": False, "checked_in_at": None}
 
 
 def bulk_decide(
@@ -187,7 +219,7 @@ def bulk_decide(
 ) -> BulkResult:
     """Decide many applications of one fair; those the transitions forbid are skipped."""
     if status not in DECISIONS:
-        raise ApplicationError(_("Choose approve, waiting list or reject."))
+        raise Refused(_("Choose approve, waiting list or reject."), code="bad_decision", status=400)
     stmt = (
         db.select(Application)
         .where(Application.fair_id == fair.id, Application.id.in_(set(application_ids)))
@@ -195,16 +227,21 @@ def bulk_decide(
     )
     result = BulkResult(changed=[], skipped=[])
     for application in db.session.scalars(stmt):
-        if status in APPLICATION_TRANSITIONS[ApplicationStatus(application.status)]:
-            decide(actor, application, status, reason)
-            result.changed.append(application)
-        else:
+        if not APPLICATION_STATES.allows(application.status, status):
             result.skipped.append(application)
+            continue
+        try:
+            decide(actor, application, status, reason)
+        except Refused:
+            # Lost a race before writing anything; the others still go ahead.
+            result.skipped.append(application)
+        else:
+            result.changed.append(application)
     return result
 
 
-def _already_applied(fair: Fair) -> ApplicationError:
-    return ApplicationError(
+def _already_applied(fair: Fair) -> Refused:
+    return Refused(
         _(
             "You have already applied to %(fair)s. You can change your application under My applications.",
             fair=fair.name,
@@ -214,15 +251,13 @@ def _already_applied(fair: Fair) -> ApplicationError:
 
 def _check_window(fair: Fair, today: date | None) -> None:
     if not window_open(fair, today):
-        raise ApplicationError(
-            _("Applications to %(fair)s are not open at this time.", fair=fair.name)
-        )
+        raise Refused(_("Applications to %(fair)s are not open at this time.", fair=fair.name))
 
 
 def _check_transition(application: Application, status: str) -> None:
     allowed = APPLICATION_TRANSITIONS[ApplicationStatus(application.status)]
     if status not in allowed:
-        raise ApplicationError(
+        raise Refused(
             _(
                 "An application that is “%(current)s” cannot change to “%(new)s”.",
                 current=STATUS_LABELS[application.status],
@@ -234,11 +269,11 @@ def _check_transition(application: Application, status: str) -> None:
 def _check_choices(vendor: VendorProfile, choices: Choices) -> None:
     own = {p.id for p in visible_products(vendor)}
     if not set(choices.product_ids) <= own:
-        raise ApplicationError(_("Choose only products from your own catalogue."))
+        raise Refused(_("Choose only products from your own catalogue."))
     if not set(choices.categories) <= set(CATEGORIES):
-        raise ApplicationError(_("Choose categories from the list."))
+        raise Refused(_("Choose categories from the list."))
     if not (choices.product_ids or choices.categories):
-        raise ApplicationError(_("Choose at least one product or category that you will bring."))
+        raise Refused(_("Choose at least one product or category that you will bring."))
 
 
 def _fill(application: Application, choices: Choices) -> None:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from fairs import assignment
-from fairs.booking import FOOD_ZONE, request_for, slots_for
+from fairs.booking import FOOD_ZONE, move_booth, request_for, slots_for
 from fairs.models import Application, ApplicationStatus, Booth, Fair
 from marketplace import audit
 from marketplace.auth.models import User
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 REASON_LABELS = {
@@ -103,10 +103,11 @@ def save_auto_assignment(actor: User, fair: Fair, digest: str) -> Preview:
     try:
         with db.session.begin_nested():
             for application, booth in preview.placed:
-                application.booth_id = booth.id
-                application.booth_manual = False
-    except IntegrityError:
-        # Another organiser took one of these booths this very moment.
+                move_booth(application, booth.id, expected=None)
+    except Refused:
+        # Another organiser took one of these booths, or placed one of these vendors, this
+        # very moment: the savepoint drops the whole plan and the organiser sees a new one.
+        db.session.expire_all()
         raise PlanChanged(preview_auto_assignment(fair)) from None
     audit.record(
         actor,

@@ -1,25 +1,31 @@
 """Booth assignment by hand: assign, move, swap and unassign an approved application's booth.
 
-The database has the last word: `applications.booth_id` is unique, so two organisers who
-pick the same booth at the same moment cannot both win. The loser's flush fails inside a
-savepoint and becomes a `BookingError` with a clear message; nothing else changes.
+Every write of `applications.booth_id` goes through `move_booth`: one guarded UPDATE that
+only matches while the application still holds the booth the caller saw, so when two
+organisers change one application at once the second finds the row changed, is refused and
+writes nothing, and the audit trail's "from" is the truth. `applications.booth_id` is unique,
+so two applications given one booth at once cannot both win either: the loser's UPDATE fails
+inside a savepoint and becomes a clear `Refused`.
 """
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from fairs.assignment import BoothSlot, Request, booth_fits, default_rank
 from fairs.models import Application, ApplicationStatus, Booth, Fair
 from marketplace import audit
 from marketplace.auth.models import User
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from vendors.taxonomy import FOOD_CATEGORIES
 
+#: `expected` when the caller has no view of its own: the booth held when the request read it.
+AS_READ = object()
+
 FOOD_ZONE = "food"
-
-
-class BookingError(Exception):
-    """An assignment the rules refuse; str() is the message for the organiser."""
 
 
 def slots_for(booths: list[Booth]) -> list[BoothSlot]:
@@ -88,43 +94,113 @@ def free_booths_for(application: Application) -> list[Booth]:
     ]
 
 
-def assign_booth(actor: User, application: Application, booth: Booth) -> None:
-    """Give an approved application this booth (or move it here from its old one)."""
+def changed_meanwhile() -> Refused:
+    return Refused(
+        _(
+            "Someone else changed this application a moment ago. Nothing of yours was saved: reload the page to see it."
+        ),
+        code="conflict",
+    )
+
+
+def lock(application: Application):
+    """Lock the application's row until commit and read its current status, booth and check-in,
+    without touching the loaded object (the caller still acts on what it saw)."""
+    return db.session.execute(
+        db.select(Application.status, Application.booth_id, Application.checked_in_at)
+        .where(Application.id == application.id)
+        .with_for_update()
+    ).one()
+
+
+def move_booth(
+    application: Application,
+    booth_id: int | None,
+    *,
+    expected: int | None,
+    manual: bool = False,
+    only_if_absent: bool = False,
+    keep_check_in: bool = False,
+) -> None:
+    """Change the application's booth from `expected` to `booth_id` in one guarded UPDATE.
+
+    It matches only while the row still holds `expected` (and, to take a booth, is still
+    approved; with `only_if_absent`, not checked in), so a concurrent change makes it refuse
+    instead of overwriting. Losing a booth clears the check-in (present means at a booth),
+    except halfway through a swap.
+    """
+    guard = [Application.id == application.id, Application.booth_id.is_not_distinct_from(expected)]
+    if booth_id is not None:
+        guard.append(Application.status == ApplicationStatus.APPROVED.value)
+    if only_if_absent:
+        guard.append(Application.checked_in_at.is_(None))
+    values = {"booth_id": booth_id, "booth_manual": manual}
+    if booth_id is None and not keep_check_in:
+        values["checked_in_at"] = None
+    try:
+        with db.session.begin_nested():
+            result = db.session.execute(
+                update(Application)
+                .where(*guard)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+    except IntegrityError:
+        raise _taken(db.session.get(Booth, booth_id)) from None
+    if result.rowcount != 1:
+        raise changed_meanwhile()
+    for name, value in values.items():
+        set_committed_value(application, name, value)
+    _forget_occupants(application, expected, booth_id)
+
+
+def _forget_occupants(application: Application, *booth_ids: int | None) -> None:
+    """The relationships on both sides were loaded before the UPDATE; reload them when read."""
+    db.session.expire(application, ["booth"])
+    for booth_id in booth_ids:
+        booth = db.session.identity_map.get(identity_key(Booth, booth_id)) if booth_id else None
+        if booth is not None:
+            db.session.expire(booth, ["application"])
+
+
+def assign_booth(
+    actor: User, application: Application, booth: Booth, expected: int | None = AS_READ
+) -> None:
+    """Give an approved application this booth (or move it here from `expected`, the booth the
+    organiser saw it hold; by default the one it held when this request read it)."""
+    expected = application.booth_id if expected is AS_READ else expected
     _check_approved(application)
     if booth.fair_id != application.fair_id:
-        raise BookingError(_("That booth belongs to another fair."))
+        raise Refused(_("That booth belongs to another fair."))
     if booth.unavailable:
-        raise BookingError(_("Booth %(code)s is out of use.", code=booth.code))
+        raise Refused(_("Booth %(code)s is out of use.", code=booth.code))
+    if application.booth_id != expected:
+        raise changed_meanwhile()
     holder = holder_of(booth)
     if holder is not None and holder.id != application.id:
         raise _taken(booth)
     if not fits(booth, application):
-        raise BookingError(
+        raise Refused(
             _(
                 "Booth %(code)s does not meet this vendor's needs (power, step-free access or food zone).",
                 code=booth.code,
             )
         )
-    old = application.booth_id
-    try:
-        # Changed inside the savepoint: begin_nested() flushes what is pending before it.
-        with db.session.begin_nested():
-            application.booth_id = booth.id
-            application.booth_manual = True
-    except IntegrityError:
-        raise _taken(booth) from None
-    action = "application.booth_moved" if old else "application.booth_assigned"
-    audit.record(actor, action, "application", application.id, booth=booth.code, from_id=old)
+    move_booth(application, booth.id, expected=expected, manual=True)
+    action = "application.booth_moved" if expected else "application.booth_assigned"
+    audit.record(actor, action, "application", application.id, booth=booth.code, from_id=expected)
 
 
-def unassign(actor: User, application: Application) -> None:
+def unassign(actor: User, application: Application, expected: int | None = AS_READ) -> None:
+    expected = application.booth_id if expected is AS_READ else expected
     if application.booth_id is None:
-        raise BookingError(_("This application has no booth."))
-    old = application.booth_id
-    application.booth_id = None
-    application.booth_manual = False
-    db.session.flush()
-    audit.record(actor, "application.booth_unassigned", "application", application.id, from_id=old)
+        raise Refused(_("This application has no booth."))
+    if application.booth_id != expected:
+        raise changed_meanwhile()
+    move_booth(application, None, expected=expected)
+    audit.record(
+        actor, "application.booth_unassigned", "application", application.id, from_id=expected
+    )
 
 
 def swap(actor: User, first: Application, second: Application) -> None:
@@ -132,24 +208,17 @@ def swap(actor: User, first: Application, second: Application) -> None:
     for application in (first, second):
         _check_approved(application)
         if application.booth_id is None:
-            raise BookingError(_("Both applications must have a booth to swap them."))
+            raise Refused(_("Both applications must have a booth to swap them."))
     if first.fair_id != second.fair_id or first.id == second.id:
-        raise BookingError(_("Choose another application of the same fair."))
+        raise Refused(_("Choose another application of the same fair."))
     booth_a, booth_b = db.session.get(Booth, first.booth_id), db.session.get(Booth, second.booth_id)
     if not (fits(booth_b, first) and fits(booth_a, second)):
-        raise BookingError(_("These booths do not meet both vendors' needs, so they cannot swap."))
-    try:
-        with db.session.begin_nested():
-            # booth_id is unique even mid-transaction: free one booth before taking it.
-            first.booth_id = None
-            db.session.flush()
-            second.booth_id, second.booth_manual = booth_a.id, True
-            db.session.flush()
-            first.booth_id, first.booth_manual = booth_b.id, True
-    except IntegrityError:
-        raise BookingError(
-            _("Someone changed these booths at the same time. Please look and try again.")
-        ) from None
+        raise Refused(_("These booths do not meet both vendors' needs, so they cannot swap."))
+    # booth_id is unique even mid-transaction: free one booth before taking it. Each step is
+    # guarded, so a booth changed by someone else meanwhile refuses the whole swap.
+    move_booth(first, None, expected=booth_a.id, keep_check_in=True)
+    move_booth(second, booth_a.id, expected=booth_b.id, manual=True)
+    move_booth(first, booth_b.id, expected=None, manual=True)
     codes = [booth_a.code, booth_b.code]
     audit.record(
         actor, "application.booths_swapped", "application", first.id, other=second.id, booths=codes
@@ -158,10 +227,11 @@ def swap(actor: User, first: Application, second: Application) -> None:
 
 def _check_approved(application: Application) -> None:
     if application.status != ApplicationStatus.APPROVED.value:
-        raise BookingError(_("Only approved applications can have a booth."))
+        raise Refused(_("Only approved applications can have a booth."))
 
 
-def _taken(booth: Booth) -> BookingError:
-    return BookingError(
-        _("Booth %(code)s is already taken. Please choose another one.", code=booth.code)
+def _taken(booth: Booth) -> Refused:
+    return Refused(
+        _("Booth %(code)s is already taken. Please choose another one.", code=booth.code),
+        code="booth_taken",
     )

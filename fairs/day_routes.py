@@ -1,17 +1,18 @@
 """Fair day and the paper around it: check-in, no-shows, and printable sheets."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairs import queries, services
 from fairs.access import load_application, load_fair
 from fairs.booth_map import render_booth_map
-from fairs.errors import FairError
 from fairs.links import qr_svg, vendor_url
 from fairs.models import Fair
 from fairs.routes import bp
+from marketplace import submissions
 from marketplace.auth.access import staff_required
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 MAX_QUERY = 80
@@ -28,24 +29,27 @@ def admin_checkin(fair_id: int):
 def admin_check_in(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
     application = load_application(fair, application_id)
+    claim = submissions.claim("check_in")
     undo = request.form.get("action") == "undo"
     try:
         if undo:
             services.undo_check_in(current_user, application)
         else:
             services.check_in(current_user, application)
-    except FairError as e:
+    except Refused as e:
+        # Shown above the list: the organiser is looking for the next name, not a form.
         db.session.rollback()
         return _checkin_page(fair, error=e.message, status=422)
-    db.session.commit()
     name = application.vendor.business_name
-    flash(
+    response = submissions.done(
+        claim,
+        url_for("fairs.admin_checkin", fair_id=fair.id, q=_query() or None),
         _("%(name)s is no longer marked present.", name=name)
         if undo
         else _("%(name)s is marked present.", name=name),
-        "success",
     )
-    return redirect(url_for("fairs.admin_checkin", fair_id=fair.id, q=_query() or None))
+    db.session.commit()
+    return response
 
 
 @bp.post("/admin/fairs/<id:fair_id>/checkin/<id:application_id>/free")
@@ -53,20 +57,19 @@ def admin_check_in(fair_id: int, application_id: int):
 def admin_free_booth(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
     application = load_application(fair, application_id)
+    claim = submissions.claim("release_booth")
     try:
         code = services.free_booth(current_user, application)
-    except FairError as e:
+    except Refused as e:
         db.session.rollback()
         return _checkin_page(fair, error=e.message, status=422)
-    db.session.commit()
-    flash(
-        _(
-            "Booth %(code)s is free. You can give it to a vendor on the waitlist.",
-            code=code,
-        ),
-        "success",
+    response = submissions.done(
+        claim,
+        url_for("fairs.admin_checkin", fair_id=fair.id),
+        _("Booth %(code)s is free. You can give it to a vendor on the waitlist.", code=code),
     )
-    return redirect(url_for("fairs.admin_checkin", fair_id=fair.id))
+    db.session.commit()
+    return response
 
 
 def _query() -> str:

@@ -16,6 +16,8 @@ from fairs.layout import MAX_COLS, MAX_ROWS, ZONES, BoothDetails, row_letter
 from fairs.models import FairStatus
 from fairs.services import MAX_CAPACITY, FairDetails
 from marketplace.forms import Form, strip
+from marketplace.inputs import to_int
+from marketplace.submissions import OnceForm
 from vendors.taxonomy import DEPARTMENTS
 
 ROW_ACTION_LABELS = {
@@ -39,7 +41,7 @@ def _date(label, required=False):
     return DateField(label, validators=[first])
 
 
-class FairForm(Form):
+class FairForm(OnceForm):
     name = _text(_l("Name"), 120)
     city = _text(_l("City"), 80)
     department = SelectField(
@@ -117,7 +119,8 @@ class LayoutForm(Form):
 
 def _row_index(value) -> int:
     """A row number, or -1 for anything else, which the layout service then refuses."""
-    return int(value) if str(value).isdigit() else -1
+    row = to_int(str(value), 0, MAX_ROWS)
+    return -1 if row is None else row
 
 
 class RowForm(Form):
@@ -157,7 +160,7 @@ class CircuitForm(Form):
 
 
 def show_error(form: Form, error) -> None:
-    """Put a service's FairError next to its field, or above the form."""
+    """Put a service's refusal next to its field, or above the form."""
     target = getattr(form, error.field, None) if error.field else None
     if target is not None and hasattr(target, "errors"):
         target.errors = [*target.errors, error.message]

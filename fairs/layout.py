@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from fairs.errors import FairError
 from fairs.models import Application, Booth, Fair
 from marketplace import audit
 from marketplace.auth.models import User
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 MAX_ROWS = len(string.ascii_uppercase)  # one letter per row: A..Z
@@ -53,17 +53,18 @@ def row_letter(row: int) -> str:
 def generate_layout(actor: User | None, fair: Fair, rows: int, cols: int) -> list[Booth]:
     """Replace the fair's booths with a fresh rows × cols grid (only while none is assigned)."""
     if not (1 <= rows <= MAX_ROWS and 1 <= cols <= MAX_COLS and rows * cols <= MAX_BOOTHS):
-        raise FairError(
+        raise Refused(
             _(
                 "A layout has 1 to %(rows)s rows, 1 to %(cols)s columns and at most %(max)s booths.",
                 rows=MAX_ROWS,
                 cols=MAX_COLS,
                 max=MAX_BOOTHS,
             ),
-            "rows",
+            field="rows",
+            status=422,
         )
     if assigned_count(fair) > 0:
-        raise FairError(
+        raise Refused(
             _("Booths are already assigned at this fair, so the layout cannot be redrawn.")
         )
     fair.booths.clear()
@@ -88,14 +89,15 @@ def assigned_count(fair: Fair) -> int:
 def update_booth(actor: User, booth: Booth, details: BoothDetails) -> Booth:
     details.zone = details.zone or None  # "" on the form is the general area
     if details.zone is not None and details.zone not in ZONES:
-        raise FairError(_("Choose one of the zones in the list."), "zone")
+        raise Refused(_("Choose one of the zones in the list."), field="zone", status=422)
     if details.unavailable and not booth.unavailable and booth.application is not None:
-        raise FairError(
+        raise Refused(
             _(
                 "Booth %(code)s is assigned. Free it before marking it unavailable.",
                 code=booth.code,
             ),
-            "unavailable",
+            field="unavailable",
+            status=422,
         )
     changed = {}
     for name, value in vars(details).items():
@@ -111,10 +113,10 @@ def update_booth(actor: User, booth: Booth, details: BoothDetails) -> Booth:
 def update_row(actor: User, fair: Fair, row: int, action: str) -> int:
     """Set one thing on every booth of a row (e.g. the food row); returns how many changed."""
     if action not in ROW_ACTIONS:
-        raise FairError(_("Choose what to change in the row."), "action")
+        raise Refused(_("Choose what to change in the row."), field="action", status=422)
     booths = [b for b in fair.booths if b.row == row]
     if not booths:
-        raise FairError(_("This row does not exist in the layout."), "row")
+        raise Refused(_("This row does not exist in the layout."), field="row", status=422)
     name, value = ROW_ACTIONS[action]
     changed = [b for b in booths if getattr(b, name) != value]
     for booth in changed:

@@ -7,11 +7,11 @@ from flask_login import current_user
 from fairs import layout, queries
 from fairs.access import load_booth, load_fair
 from fairs.booth_map import render_booth_map
-from fairs.errors import FairError
 from fairs.forms import BoothForm, LayoutForm, RowForm, show_error
 from fairs.models import Fair
 from fairs.routes import bp
 from marketplace.auth.access import staff_required
+from marketplace.errors import Refused
 from marketplace.extensions import db
 
 
@@ -30,7 +30,7 @@ def admin_generate_layout(fair_id: int):
     if form.validate_on_submit():
         try:
             booths = layout.generate_layout(current_user, fair, form.rows.data, form.cols.data)
-        except FairError as e:
+        except Refused as e:
             db.session.rollback()
             show_error(form, e)
         else:
@@ -49,7 +49,7 @@ def admin_update_row(fair_id: int):
     if form.validate_on_submit():
         try:
             changed = layout.update_row(current_user, fair, form.row.data, form.action.data)
-        except FairError as e:
+        except Refused as e:
             db.session.rollback()
             show_error(form, e)
         else:
@@ -70,7 +70,7 @@ def admin_booth(fair_id: int, booth_id: int):
     if form.validate_on_submit():
         try:
             layout.update_booth(current_user, booth, form.details())
-        except FairError as e:
+        except Refused as e:
             db.session.rollback()
             show_error(form, e)
         else:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import utcnow
 from marketplace.database import db
+from marketplace.states import Lifecycle
 from vendors.models import VendorProfile
 
 
@@ -189,3 +190,8 @@ class Application(db.Model):
     fair: Mapped[Fair] = relationship()
     vendor: Mapped[VendorProfile] = relationship()
     booth: Mapped[Booth | None] = relationship(back_populates="application")
+
+
+#: Every status change of a fair or an application goes through these guarded writes.
+FAIR_STATES = Lifecycle(Fair, FAIR_TRANSITIONS)
+APPLICATION_STATES = Lifecycle(Application, APPLICATION_TRANSITIONS)

@@ -7,6 +7,7 @@ read vendors, never the other way round).
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from fairs.access import load_fair
 from fairs.impact import impact_report, impact_tables, parse_period
 from fairs.models import Fair, FairStatus
 from fairs.reports import fair_report, fair_table, vendor_table, vendor_totals_by_fair
@@ -56,17 +57,6 @@ def report_fairs(limit: int = 8) -> list[Fair]:
         db.select(Fair).where(Fair.status.in_(shown)).order_by(Fair.starts_on.desc()).limit(limit)
     )
     return list(db.session.scalars(stmt))
-
-
-#: Ids are 32-bit integers: a larger number in a URL names no fair and must not reach the database.
-MAX_ID = 2**31 - 1
-
-
-def load_fair(fair_id: int) -> Fair:
-    """Any fair, for staff (the routes using this are staff-only)."""
-    if not 0 < fair_id <= MAX_ID:
-        abort(404)
-    return db.get_or_404(Fair, fair_id)
 
 
 @bp.get("/me/reports")

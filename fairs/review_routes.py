@@ -7,53 +7,45 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from fairs import application_queries as queries
 from fairs import applications as services
 from fairs import booking
+from fairs.access import form_id, form_ids, load_application, load_fair, page_number
 from fairs.application_forms import ActionForm, ConfirmPlanForm, DecisionForm
 from fairs.application_mail import notify_decision
 from fairs.application_routes import bp
-from fairs.applications import DECISIONS, STATUS_LABELS, ApplicationError
+from fairs.applications import DECISIONS, STATUS_LABELS
 from fairs.auto_assignment import (
     REASON_LABELS,
     PlanChanged,
     preview_auto_assignment,
     save_auto_assignment,
 )
-from fairs.booking import BookingError
 from fairs.booth_map import render_booth_map
 from fairs.models import Application, ApplicationStatus, Booth, Fair
 from fairs.queries import occupants_for_fair
+from marketplace import submissions
 from marketplace.auth.access import staff_required
+from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import to_id
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 PAGE_SIZE = 50
 PREFIX = "/admin/fairs/<id:fair_id>"
-
-
-def get_fair(fair_id: int) -> Fair:
-    return db.get_or_404(Fair, fair_id)
-
-
-def get_fair_application(fair: Fair, application_id: int | None) -> Application:
-    """An application of this fair; one of another fair is not found here."""
-    application = db.session.get(Application, application_id) if application_id else None
-    if application is None or application.fair_id != fair.id:
-        abort(404)
-    return application
+#: The hidden field with the booth the organiser saw the application hold ("" for none).
+SEEN_BOOTH = "seen_booth_id"
 
 
 @bp.get(f"{PREFIX}/applications")
 @staff_required
 def review(fair_id: int):
-    fair = get_fair(fair_id)
+    fair = load_fair(fair_id)
     filters = queries.review_filters(request.args)
     page = db.paginate(
         queries.review_query(fair, filters),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -73,10 +65,10 @@ def review(fair_id: int):
 @bp.post(f"{PREFIX}/applications/decide")
 @staff_required
 def decide_many(fair_id: int):
-    fair = get_fair(fair_id)
+    fair = load_fair(fair_id)
     form = DecisionForm()
     back = redirect(url_for("applications.review", fair_id=fair.id, **_kept_filters()))
-    ids = [int(v) for v in request.form.getlist("application_ids") if v.isdigit()]
+    ids = form_ids("application_ids")
     if not form.validate_on_submit():
         flash(_("Choose approve, waiting list or reject."), "error")
         return back
@@ -120,8 +112,8 @@ def _changed_message(n: int, status: str) -> str:
 @bp.get(f"{PREFIX}/applications/<id:application_id>")
 @staff_required
 def detail(fair_id: int, application_id: int):
-    fair = get_fair(fair_id)
-    application = get_fair_application(fair, application_id)
+    fair = load_fair(fair_id)
+    application = load_application(fair, application_id)
     free_booths = booking.free_booths_for(application)
     return render_template(
         "applications/detail.html",
@@ -129,7 +121,7 @@ def detail(fair_id: int, application_id: int):
         application=application,
         products=queries.products_of(application),
         free_booths=free_booths,
-        chosen_booth=request.args.get("booth", type=int),
+        chosen_booth=to_id(request.args.get("booth")),
         booth_map=_picking_map(fair, application, {b.id for b in free_booths}),
         partners=queries.swap_partners(application),
         history=queries.decisions_of(application),
@@ -163,18 +155,20 @@ def _picking_map(fair: Fair, application: Application, free_ids: set[int]):
 @bp.post(f"{PREFIX}/applications/<id:application_id>/decide")
 @staff_required
 def decide(fair_id: int, application_id: int):
-    fair = get_fair(fair_id)
-    application = get_fair_application(fair, application_id)
+    fair = load_fair(fair_id)
+    application = load_application(fair, application_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         errors = form.decision.errors or form.reason.errors
         flash(" ".join(str(e) for e in errors) or _("Please try again."), "error")
         return _to_detail(application)
-    try:
-        services.decide(current_user, application, form.decision.data, form.reason.data or "")
-    except ApplicationError as e:
-        flash(str(e), "error")
-        return _to_detail(application)
+    services.decide(
+        current_user,
+        application,
+        form.decision.data,
+        form.reason.data or "",
+        request.form.get("seen_status"),
+    )
     db.session.commit()
     notify_decision(application)
     flash(_changed_message(1, application.status), "success")
@@ -184,83 +178,91 @@ def decide(fair_id: int, application_id: int):
 @bp.post(f"{PREFIX}/applications/<id:application_id>/booth")
 @staff_required
 def assign(fair_id: int, application_id: int):
-    fair = get_fair(fair_id)
-    application = get_fair_application(fair, application_id)
-    booth = db.session.get(Booth, request.form.get("booth_id", type=int) or 0)
+    fair = load_fair(fair_id)
+    application = load_application(fair, application_id)
+    claim = submissions.claim("booth")
+    _check_action_form()
+    booth = db.session.get(Booth, form_id("booth_id") or 0)
     if booth is None:
-        flash(_("Choose a booth."), "error")
-        return _to_detail(application)
-    return _book(application, lambda: booking.assign_booth(current_user, application, booth))
+        raise Refused(_("Choose a booth."), code="no_booth", status=400)
+    booking.assign_booth(current_user, application, booth, _seen_booth(application))
+    return _booked(claim, application)
 
 
 @bp.post(f"{PREFIX}/applications/<id:application_id>/unassign")
 @staff_required
 def unassign(fair_id: int, application_id: int):
-    fair = get_fair(fair_id)
-    application = get_fair_application(fair, application_id)
-    return _book(application, lambda: booking.unassign(current_user, application))
+    fair = load_fair(fair_id)
+    application = load_application(fair, application_id)
+    claim = submissions.claim("booth")
+    _check_action_form()
+    booking.unassign(current_user, application, _seen_booth(application))
+    return _booked(claim, application)
 
 
 @bp.post(f"{PREFIX}/applications/<id:application_id>/swap")
 @staff_required
 def swap(fair_id: int, application_id: int):
-    fair = get_fair(fair_id)
-    application = get_fair_application(fair, application_id)
-    other = get_fair_application(fair, request.form.get("other_id", type=int))
-    return _book(application, lambda: booking.swap(current_user, application, other))
+    fair = load_fair(fair_id)
+    application = load_application(fair, application_id)
+    claim = submissions.claim("booth")
+    _check_action_form()
+    other = load_application(fair, form_id("other_id"))
+    booking.swap(current_user, application, other)
+    return _booked(claim, application)
 
 
-def _book(application: Application, change):
-    """Run a booth change and commit it; a refusal or a lost race is a message, not an error."""
+def _check_action_form() -> None:
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        change()
-        db.session.commit()
-    except BookingError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-    except IntegrityError:
-        db.session.rollback()
-        flash(
-            _("Someone changed these booths at the same time. Please look and try again."), "error"
-        )
-    else:
-        flash(_("Booths saved."), "success")
-    return _to_detail(application)
+
+
+def _seen_booth(application: Application):
+    """The booth the page showed the application holding, so a change made meanwhile by
+    someone else is refused rather than overwritten; pages without the field act on now."""
+    if SEEN_BOOTH not in request.form:
+        return booking.AS_READ
+    return form_id(SEEN_BOOTH)
+
+
+def _booked(claim, application: Application):
+    response = submissions.done(claim, _detail_url(application), _("Booths saved."))
+    db.session.commit()
+    return response
 
 
 def _to_detail(application: Application):
-    return redirect(
-        url_for("applications.detail", fair_id=application.fair_id, application_id=application.id)
+    return redirect(_detail_url(application))
+
+
+def _detail_url(application: Application) -> str:
+    return url_for(
+        "applications.detail", fair_id=application.fair_id, application_id=application.id
     )
 
 
 @bp.route(f"{PREFIX}/assignment/auto", methods=["GET", "POST"])
 @staff_required
 def auto_assign(fair_id: int):
-    fair = get_fair(fair_id)
+    fair = load_fair(fair_id)
+    claim = submissions.claim("auto_assignment") if request.method == "POST" else None
     form = ConfirmPlanForm()
     if not form.validate_on_submit():
         return _preview_page(fair, preview_auto_assignment(fair))
     try:
         preview = save_auto_assignment(current_user, fair, form.digest.data)
-        db.session.commit()
-    except (PlanChanged, IntegrityError) as e:
-        db.session.rollback()
+    except PlanChanged as e:
         flash(
             _(
                 "Applications or booths changed since you looked at the plan. Here is the new plan: please check it again."
             ),
             "error",
         )
-        new = e.preview if isinstance(e, PlanChanged) else preview_auto_assignment(fair)
-        return _preview_page(fair, new, status=409)
-    flash(
-        ngettext("%(num)d booth assigned.", "%(num)d booths assigned.", len(preview.placed)),
-        "success",
-    )
-    return redirect(url_for("applications.review", fair_id=fair.id))
+        return _preview_page(fair, e.preview, status=409)
+    message = ngettext("%(num)d booth assigned.", "%(num)d booths assigned.", len(preview.placed))
+    response = submissions.done(claim, url_for("applications.review", fair_id=fair.id), message)
+    db.session.commit()
+    return response
 
 
 def _preview_page(fair: Fair, preview, status: int = 200):

@@ -1,7 +1,9 @@
 """Running fairs: create and edit them, move their status, and mark vendors present on the day.
 
-Every function checks its own rules and raises FairError with a message for the person; nothing
+Every function checks its own rules and raises `Refused` with a message for the person; nothing
 is changed when it does. Functions flush; the caller commits (with the audit entry they add).
+Status moves go through FAIR_STATES and check-in through guarded UPDATEs, so of two organisers
+acting on one fair or vendor at once, one wins and the other is told, rather than both "winning".
 """
 
 import re
@@ -10,11 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 # Layout services live in their own module; routes and the demo import them from here too.
-from fairs.errors import FairError
+from fairs.booking import lock, move_booth
 from fairs.layout import generate_layout, update_booth, update_row
 from fairs.models import (
+    FAIR_STATES,
     FAIR_TRANSITIONS,
     Application,
     ApplicationStatus,
@@ -24,6 +29,7 @@ from fairs.models import (
 )
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
+from marketplace.errors import Refused
 from marketplace.extensions import db
 from marketplace.timeutil import LOCAL_TZ, local_now
 from vendors.taxonomy import DEPARTMENTS
@@ -48,7 +54,6 @@ EDITABLE = (
 MAX_CAPACITY = 600
 
 __all__ = [
-    "FairError",
     "FairDetails",
     "create_fair",
     "update_fair",
@@ -98,7 +103,7 @@ def create_fair(actor: User, details: FairDetails) -> Fair:
 
 def update_fair(actor: User, fair: Fair, details: FairDetails) -> Fair:
     if fair.status in (FairStatus.FINISHED.value, FairStatus.CANCELLED.value):
-        raise FairError(_("A finished or cancelled fair can no longer be changed."))
+        raise Refused(_("A finished or cancelled fair can no longer be changed."))
     check_details(details)
     changed = [name for name in EDITABLE if getattr(fair, name) != getattr(details, name)]
     _apply(fair, details)
@@ -108,46 +113,78 @@ def update_fair(actor: User, fair: Fair, details: FairDetails) -> Fair:
     return fair
 
 
-def change_status(actor: User, fair: Fair, new_status: str) -> Fair:
-    """Move a fair along FAIR_TRANSITIONS; any other jump is refused."""
+def change_status(actor: User, fair: Fair, new_status: str, seen: str | None = None) -> Fair:
+    """Move a fair along FAIR_TRANSITIONS; any other jump is refused, and so is a move from a
+    status other than `seen`, the one the organiser's page showed."""
+    if seen is not None and seen != fair.status:
+        raise Refused(_("Someone else changed this a moment ago. Reload the page to see it."))
     try:
         target = FairStatus(new_status)
     except ValueError:
-        raise FairError(_("This status does not exist.")) from None
+        raise Refused(_("This status does not exist.")) from None
     if target not in FAIR_TRANSITIONS[FairStatus(fair.status)]:
-        raise FairError(
+        raise Refused(
             _(
                 "A fair cannot go from “%(current)s” to “%(target)s”.",
                 current=status_label(fair.status),
                 target=status_label(target),
             )
         )
-    previous, fair.status = fair.status, target.value
-    db.session.flush()
+    previous = fair.status
+    FAIR_STATES.move(fair, target.value)
     audit.record(actor, "fair.status_changed", "fair", fair.id, previous=previous, status=target)
     return fair
 
 
 def check_in(actor: User, application: Application) -> Application:
-    """Mark a vendor present at their booth. Marking twice changes nothing."""
+    """Mark a vendor present at their booth. Marking twice (or two organisers at once) records
+    one check-in: the UPDATE only matches a vendor not yet present."""
     _check_fair_day(application.fair)
     if application.status != ApplicationStatus.APPROVED.value or application.booth_id is None:
-        raise FairError(_("Only an approved vendor with a booth can be marked present."))
-    if application.checked_in_at is None:
-        application.checked_in_at = utcnow()
-        db.session.flush()
+        raise _not_checkable()
+    if application.checked_in_at is not None:
+        return application
+    now = utcnow()
+    matched = _set_check_in(
+        application,
+        now,
+        Application.checked_in_at.is_(None),
+        Application.status == ApplicationStatus.APPROVED.value,
+        Application.booth_id.is_not(None),
+    )
+    if matched:
         audit.record(actor, "application.checked_in", "application", application.id)
+    elif lock(application).checked_in_at is None:
+        raise _not_checkable()  # it lost its booth or its approval meanwhile
     return application
 
 
 def undo_check_in(actor: User, application: Application) -> Application:
     """For a mistaken tap on the wrong name."""
     _check_fair_day(application.fair)
-    if application.checked_in_at is not None:
-        application.checked_in_at = None
-        db.session.flush()
+    if application.checked_in_at is not None and _set_check_in(
+        application, None, Application.checked_in_at.is_not(None)
+    ):
         audit.record(actor, "application.check_in_undone", "application", application.id)
     return application
+
+
+def _set_check_in(application: Application, value, *guard) -> bool:
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, *guard)
+        .values(checked_in_at=value)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        set_committed_value(application, "checked_in_at", value)
+        return True
+    db.session.expire(application)
+    return False
+
+
+def _not_checkable() -> Refused:
+    return Refused(_("Only an approved vendor with a booth can be marked present."))
 
 
 def has_opened(fair: Fair) -> bool:
@@ -160,15 +197,23 @@ def has_opened(fair: Fair) -> bool:
 def free_booth(actor: User, application: Application) -> str:
     """Take the booth back from a vendor who did not come, so it can go to the waitlist."""
     if application.booth is None:
-        raise FairError(_("This vendor has no booth to free."))
+        raise Refused(_("This vendor has no booth to free."))
     if application.checked_in_at is not None:
-        raise FairError(_("This vendor is marked present; undo that first if it was a mistake."))
+        raise _present()
     code = application.booth.code
-    application.booth = None
-    application.booth_manual = False
-    db.session.flush()
+    try:
+        move_booth(application, None, expected=application.booth_id, only_if_absent=True)
+    except Refused:
+        # The vendor arrived (or the booth changed hands) while the organiser was deciding.
+        if lock(application).checked_in_at is not None:
+            raise _present() from None
+        raise
     audit.record(actor, "application.booth_freed", "application", application.id, booth=code)
     return code
+
+
+def _present() -> Refused:
+    return Refused(_("This vendor is marked present; undo that first if it was a mistake."))
 
 
 def status_label(status: str) -> str:
@@ -189,38 +234,53 @@ def status_labels() -> dict[FairStatus, str]:
 def check_details(d: FairDetails) -> None:
     """The rules a fair's dates and numbers follow, whatever form or script sent them."""
     if d.department not in DEPARTMENTS:
-        raise FairError(_("Choose one of Honduras' 18 departments."), "department")
+        raise Refused(_("Choose one of Honduras' 18 departments."), field="department", status=422)
     if d.ends_on < d.starts_on:
-        raise FairError(_("The fair cannot end before it starts."), "ends_on")
+        raise Refused(_("The fair cannot end before it starts."), field="ends_on", status=422)
     if (d.opens_at is None) != (d.closes_at is None):
-        raise FairError(_("Give both the opening and the closing time, or neither."), "closes_at")
+        raise Refused(
+            _("Give both the opening and the closing time, or neither."),
+            field="closes_at",
+            status=422,
+        )
     if d.opens_at is not None and d.closes_at <= d.opens_at:
-        raise FairError(_("The fair must close after it opens."), "closes_at")
+        raise Refused(_("The fair must close after it opens."), field="closes_at", status=422)
     _check_window(d)
     if d.circuit_id is not None and db.session.get(Circuit, d.circuit_id) is None:
-        raise FairError(_("Choose a circuit from the list."), "circuit_id")
+        raise Refused(_("Choose a circuit from the list."), field="circuit_id", status=422)
     if d.capacity is not None and not 1 <= d.capacity <= MAX_CAPACITY:
-        raise FairError(
-            _("Capacity must be between 1 and %(max)s vendors.", max=MAX_CAPACITY), "capacity"
+        raise Refused(
+            _("Capacity must be between 1 and %(max)s vendors.", max=MAX_CAPACITY),
+            field="capacity",
+            status=422,
         )
 
 
 def _check_window(d: FairDetails) -> None:
     opens, closes = d.applications_open_on, d.applications_close_on
     if opens and closes and closes < opens:
-        raise FairError(_("Applications cannot close before they open."), "applications_close_on")
+        raise Refused(
+            _("Applications cannot close before they open."),
+            field="applications_close_on",
+            status=422,
+        )
     if closes and closes > d.starts_on:
-        raise FairError(
+        raise Refused(
             _("Applications must close on or before the first day of the fair."),
-            "applications_close_on",
+            field="applications_close_on",
+            status=422,
         )
     if opens and opens > d.starts_on:
-        raise FairError(_("Applications must open before the fair starts."), "applications_open_on")
+        raise Refused(
+            _("Applications must open before the fair starts."),
+            field="applications_open_on",
+            status=422,
+        )
 
 
 def _check_fair_day(fair: Fair) -> None:
     if fair.status not in (FairStatus.CLOSED.value, FairStatus.LIVE.value):
-        raise FairError(
+        raise Refused(
             _("Vendors can be marked present only when the fair is about to start or on.")
         )
 

@@ -48,7 +48,7 @@ def test_verified_entrepreneur_applies_with_products_and_needs(client, make, ven
     assert "Canasta escondida" not in text(page)
 
     response = client.post(f"/fairs/{fair.slug}/apply", data=apply_form(product_ids=[basket.id]))
-    assert response.status_code == 302
+    assert response.status_code == 303
     [application] = applications()
     assert application.status == S.SUBMITTED.value
     assert application.product_ids == [basket.id]
@@ -61,7 +61,7 @@ def test_verified_entrepreneur_applies_with_products_and_needs(client, make, ven
 
 def test_the_last_day_of_the_window_still_counts(client, make, vendor):
     fair = make.fair(applications_open_on=local_today(), applications_close_on=local_today())
-    assert client.post(f"/fairs/{fair.slug}/apply", data=apply_form()).status_code == 302
+    assert client.post(f"/fairs/{fair.slug}/apply", data=apply_form()).status_code == 303
     assert len(applications()) == 1
 
 
@@ -69,7 +69,7 @@ def test_new_application_page_takes_the_fair_from_the_query(client, make, vendor
     fair = make.fair(name="Feria de La Ceiba")
     assert "Feria de La Ceiba" in text(client.get("/me/applications/new"))
     response = client.post(f"/me/applications/new?fair={fair.slug}", data=apply_form())
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert len(applications()) == 1
 
 
@@ -116,11 +116,12 @@ def test_applying_twice_is_a_clear_message(client, make, vendor):
 
 
 def test_the_service_refuses_a_second_application_too(app, make):
-    from fairs.applications import ApplicationError, Choices, apply
+    from fairs.applications import Choices, apply
+    from marketplace.errors import Refused
 
     fair, vendor = make.fair(), make.applicant()
     make.application(fair, vendor)
-    with app.test_request_context(), pytest.raises(ApplicationError, match="ya envió"):
+    with app.test_request_context(), pytest.raises(Refused, match="ya envió"):
         apply(vendor, fair, Choices(categories=["crafts"]))
     db.session.rollback()
     assert len(applications()) == 1

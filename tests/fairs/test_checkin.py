@@ -55,7 +55,7 @@ def test_marking_present_and_undoing(client, organizer, fair_day):
     fair, apps = fair_day
     url = f"/admin/fairs/{fair.id}/checkin/{apps[0].id}"
     response = client.post(url, data={"action": "in", "q": "cerro"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "q=cerro" in response.headers["Location"]
     db.session.refresh(apps[0])
     first = apps[0].checked_in_at
@@ -81,7 +81,7 @@ def test_no_shows_are_listed_after_opening_and_their_booth_can_be_freed(
     assert "Tejidos Lenca" not in no_shows
     assert f"/admin/fairs/{fair.id}/applications" in no_shows
     response = client.post(f"/admin/fairs/{fair.id}/checkin/{apps[0].id}/free")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(apps[0])
     assert apps[0].booth_id is None
     entry = history("application", apps[0].id)[0]

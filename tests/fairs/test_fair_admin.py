@@ -37,7 +37,7 @@ def count_fairs() -> int:
 
 def test_organiser_creates_a_draft_fair(client, organizer):
     response = client.post("/admin/fairs/new", data=fair_form())
-    assert response.status_code == 302
+    assert response.status_code == 303
     fair = db.session.scalar(db.select(Fair))
     assert fair.status == FairStatus.DRAFT.value
     assert fair.slug == f"feria-de-emprendimiento-tela-{NEXT_YEAR}"
@@ -281,7 +281,7 @@ def test_pages_speak_english_when_asked(client, organizer, make):
 
 def test_service_refuses_a_circuit_that_does_not_exist(app, make):
     from fairs import services
-    from fairs.errors import FairError
+    from marketplace.errors import Refused
 
     details = services.FairDetails(
         name="Feria",
@@ -292,7 +292,7 @@ def test_service_refuses_a_circuit_that_does_not_exist(app, make):
         ends_on=date(NEXT_YEAR, 8, 1),
         circuit_id=999,
     )
-    with app.test_request_context(), pytest.raises(FairError) as error:
+    with app.test_request_context(), pytest.raises(Refused) as error:
         services.create_fair(make.organizer(), details)
     assert error.value.field == "circuit_id"
     assert count_fairs() == 0
