@@ -44,7 +44,8 @@ def to_int(value, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
         number = value
     elif isinstance(value, str):
         text = value.strip()
-        if not text or len(text) > 12 or not text.lstrip("-").isdigit() or not text.isascii():
+        digits = text[1:] if text.startswith("-") else text
+        if not digits or len(digits) > 12 or not digits.isdigit() or not digits.isascii():
             return None
         number = int(text)
     else:

@@ -92,6 +92,7 @@ def test_ids_out_of_range_are_not_found_not_errors(client, raw):
         ("9" * 30, None),
         ("0", None),
         ("-3", None),
+        ("--0", None),
         ("1.5", None),
         (1.0, None),
         (True, None),
