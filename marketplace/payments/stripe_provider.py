@@ -92,7 +92,13 @@ class StripeProvider(PaymentProvider):
     def cancel_payment(self, reference: str) -> PaymentState:
         session = self._call(self.client.v1.checkout.sessions.retrieve, reference)
         if session.status == "open":
-            session = self._call(self.client.v1.checkout.sessions.expire, reference)
+            try:
+                session = self._call(self.client.v1.checkout.sessions.expire, reference)
+            except PaymentUnavailable:
+                # The buyer may have paid between our two calls: then that is the answer.
+                session = self._call(self.client.v1.checkout.sessions.retrieve, reference)
+                if session.status == "open":
+                    raise
         return self._state(session)
 
     def refund(self, charge_reference: str, amount: int, key: str) -> str:
