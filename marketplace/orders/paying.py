@@ -61,6 +61,15 @@ def _unreachable() -> Refused:
     )
 
 
+def _still_confirming() -> Refused:
+    """A bank payment Stripe is still confirming may yet succeed: no second attempt meanwhile,
+    and no switch to pickup (a cancel is fine: if it succeeds later, it is refunded)."""
+    return Refused(
+        _("A card payment for this order is still being confirmed. Please wait a few minutes."),
+        code="payment_processing",
+    )
+
+
 def start_online_payment(
     order_id: int, provider: PaymentProvider, success_url, cancel_url
 ) -> str | None:
@@ -80,6 +89,8 @@ def start_online_payment(
         _settle(order, payment, provider.cancel_payment(payment.reference), provider, release=False)
         if order.status == OrderStatus.PAID:
             return None
+    if open_payments(order):
+        raise _still_confirming()
     attempt = max((p.attempt for p in order.payments), default=0) + 1
     items = [LineItem(line.title, line.unit_price, line.quantity) for line in order.lines]
     started = provider.start_payment(order, attempt, items, success_url, cancel_url)
@@ -123,11 +134,7 @@ def switch_to_pickup(order_id: int, provider: PaymentProvider | None) -> bool:
     if order.status == OrderStatus.PAID:
         return False
     if open_payments(order):
-        # A bank payment Stripe is still confirming: it may yet succeed, so keep paying online.
-        raise Refused(
-            _("A card payment for this order is still being confirmed. Please wait a few minutes."),
-            code="payment_processing",
-        )
+        raise _still_confirming()
     ORDER_STATES.move(
         order, OrderStatus.RESERVED, payment_choice="pickup", expires_at=expiry_for("pickup")
     )

@@ -56,8 +56,12 @@ def check_stock(start: dict[int, int]) -> None:
         assert stock == units - sum(held(line) for line in lines), (product_id, stock)
 
 
-def check_all(start: dict[int, int]) -> None:
+def check_all(start: dict[int, int], order_ids: list[int] | None = None) -> None:
+    """Check these orders (all when None) and the stock of the products in `start`."""
     db.session.expire_all()
-    for order in db.session.scalars(db.select(Order)):
+    query = db.select(Order)
+    if order_ids is not None:
+        query = query.where(Order.id.in_(order_ids))
+    for order in db.session.scalars(query):
         check_order(order)
     check_stock(start)
