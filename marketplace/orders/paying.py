@@ -354,10 +354,12 @@ def _add_refunded(order: Order, line: OrderLine, quantity: int, amount: int, pai
 def expire_online_payments(provider: PaymentProvider | None) -> int:
     """Close online orders past their time, asking the provider first (a payment may have
     arrived without its event); returns how many were released."""
+    # All locked at once, before any stock moves: taking them one by one while holding product
+    # rows could deadlock with a buyer's request on one of them. Busy ones wait for the next run.
     due = db.session.scalars(
-        db.select(Order.id).where(
-            Order.status == OrderStatus.AWAITING_PAYMENT.value, Order.expires_at < utcnow()
-        )
+        db.select(Order.id)
+        .where(Order.status == OrderStatus.AWAITING_PAYMENT.value, Order.expires_at < utcnow())
+        .with_for_update(skip_locked=True)
     ).all()
     released = 0
     for order_id in due:

@@ -80,7 +80,7 @@ def update_cart():
         product_id = to_id(key[4:]) if key.startswith("qty-") else None
         if product_id is not None:
             product = cart.available_product(product_id)
-            quantity = to_int(value, 0, cart.MAX_PER_LINE)
+            quantity = to_int(value, 0)  # more than the stock or the line limit is lowered there
             if product is not None and quantity is not None:
                 _kept, notice = cart.set_quantity(product, quantity)
                 if notice:

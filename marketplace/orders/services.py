@@ -180,7 +180,8 @@ def expire_reservations(now: datetime | None = None) -> int:
     """Release pay-at-pickup reservations past their time. Online orders are released by the
     provider's expiry event or `orders expire`, which asks the provider first."""
     now = now or utcnow()
-    # Orders someone is working on right now are skipped: the next page load takes them.
+    # Locked all at once, before any stock moves (one by one could deadlock with a buyer's
+    # request); orders someone is working on right now are left for the next page load.
     due = db.session.scalars(
         db.select(Order.id)
         .where(Order.status == OrderStatus.RESERVED.value, Order.expires_at < now)
