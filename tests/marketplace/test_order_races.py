@@ -272,3 +272,30 @@ def test_expiry_racing_a_late_payment_ends_consistent(app, make, stripe_on):
         )
         assert fresh(Order, order_id).status == "paid"
         check_all(starts)
+
+
+def test_two_organisers_paying_out_one_balance_at_once_pay_it_once(app, make, stripe_on):
+    from datetime import date
+
+    from marketplace import payouts
+    from marketplace.orders.models import VendorPayout
+
+    order_id, session_id, product = online_order(app, make, quantity=1, price=10000)
+    stripe_on.pay(session_id)
+    payment = db.session.scalars(db.select(Payment).where(Payment.order_id == order_id)).one()
+    paying.settle_payment(payment, get_provider().fetch_payment(session_id), get_provider())
+    db.session.commit()
+    vendor_id = product.vendor_id
+    organisers = [make.organizer().id, make.organizer().id]
+
+    def pay_out(organiser_id):
+        def act():
+            actor = db.session.get(User, organiser_id)
+            return payouts.record_payout(vendor_id, 6000, date(2026, 8, 30), "cash", "", actor).id
+
+        return act
+
+    results = together(app, *(pay_out(o) for o in organisers))
+    assert sum(isinstance(r, int) for r in results) == 1
+    assert [r.code for r in results if isinstance(r, Refused)] == ["more_than_owed"]
+    assert db.session.scalar(db.select(db.func.sum(VendorPayout.amount))) == 6000
