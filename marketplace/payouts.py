@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from marketplace import audit
 from marketplace.auth.models import User
 from marketplace.database import db
+from marketplace.errors import Refused
 from marketplace.orders.models import Order, OrderLine, OrderStatus, VendorPayout
-from marketplace.orders.services import OrderError
 from vendors.models import VendorProfile
 
 
@@ -81,12 +81,20 @@ def balances(vendor_id: int | None = None) -> list[Balance]:
 
 
 def record_payout(
-    vendor: VendorProfile, amount: int, paid_on: date, method: str, reference: str, actor: User
+    vendor_id: int, amount: int, paid_on: date, method: str, reference: str, actor: User
 ) -> VendorPayout:
-    """Record money paid to an entrepreneur; never more than what is owed."""
+    """Record money paid to an entrepreneur; never more than what is owed. The vendor's row is
+    locked first, so two organisers recording at once cannot both pay out the same balance."""
+    vendor = db.session.scalar(
+        db.select(VendorProfile).where(VendorProfile.id == vendor_id).with_for_update()
+    )
     owed = next((b.owed for b in balances(vendor.id)), 0)
     if amount <= 0 or amount > owed:
-        raise OrderError(_("This is more than the programme owes this entrepreneur."))
+        raise Refused(
+            _("This is more than the programme owes this entrepreneur."),
+            code="more_than_owed",
+            field="amount",
+        )
     payout = VendorPayout(
         vendor_id=vendor.id,
         amount=amount,

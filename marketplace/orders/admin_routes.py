@@ -1,16 +1,17 @@
 """Organisers' order pages: list, detail, refunds, and vendor payouts with a CSV for finance."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import payouts
+from marketplace import payouts, submissions
 from marketplace.auth.access import staff_required
 from marketplace.database import db
+from marketplace.errors import Refused
+from marketplace.inputs import to_id, to_int
 from marketplace.orders import paying
 from marketplace.orders.forms import PayoutForm, RefundForm
-from marketplace.orders.models import Order, OrderLine
-from marketplace.orders.services import OrderError
+from marketplace.orders.models import Order
 from marketplace.payments import get_provider
 from vendors.models import VendorProfile
 
@@ -24,7 +25,7 @@ PAGE_SIZE = 50
 def index():
     page = db.paginate(
         db.select(Order).order_by(Order.created_at.desc(), Order.id.desc()),
-        page=request.args.get("page", 1, type=int),
+        page=to_int(request.args.get("page"), 1, 100_000) or 1,
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -41,21 +42,19 @@ def detail(order_id):
 @bp.post("/orders/<id:order_id>/refund")
 @staff_required
 def refund(order_id):
+    claim = submissions.claim("order-refund")
     order = db.get_or_404(Order, order_id)
     form = RefundForm()
-    line = db.session.get(OrderLine, form.line_id.data or 0) if form.validate_on_submit() else None
-    if line is None or line.order_id != order.id:
+    line_id = to_id(form.line_id.data) if form.validate_on_submit() else None
+    if line_id is None:
         flash(_("Please choose a line and a number of units to refund."), "error")
         return render_template("orders/admin_detail.html", order=order, form=form), 422
-    try:
-        paying.refund_line(line, form.quantity.data, get_provider(), current_user)
-    except OrderError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return render_template("orders/admin_detail.html", order=order, form=form), 422
+    paying.refund_line(order.id, line_id, form.quantity.data, get_provider(), current_user)
+    response = submissions.done(
+        claim, url_for("admin_orders.detail", order_id=order.id), _("Refund made.")
+    )
     db.session.commit()
-    flash(_("Refund made."), "success")
-    return redirect(url_for("admin_orders.detail", order_id=order.id))
+    return response
 
 
 @bp.get("/payouts")
@@ -72,29 +71,30 @@ def payout_list():
 @bp.post("/payouts")
 @staff_required
 def record_payout():
+    claim = submissions.claim("payout")
     form = PayoutForm()
-    vendor = (
-        db.session.get(VendorProfile, form.vendor_id.data or 0)
-        if form.validate_on_submit()
-        else None
-    )
+    vendor_id = to_id(form.vendor_id.data) if form.validate_on_submit() else None
+    vendor = db.session.get(VendorProfile, vendor_id) if vendor_id else None
     if vendor is not None:
         try:
             payouts.record_payout(
-                vendor,
+                vendor.id,
                 form.amount.data,
                 form.paid_on.data,
                 form.method.data,
                 form.reference.data or "",
                 current_user,
             )
-        except OrderError as e:
+        except Refused as e:
+            # Shown next to the amount, with the form as it was sent.
             db.session.rollback()
-            form.amount.errors.append(str(e))
+            form.amount.errors.append(e.message)
         else:
+            response = submissions.done(
+                claim, url_for("admin_orders.payout_list"), _("Payout recorded.")
+            )
             db.session.commit()
-            flash(_("Payout recorded."), "success")
-            return redirect(url_for("admin_orders.payout_list"))
+            return response
     flash(_("The payout was not recorded. Please check the amount and date."), "error")
     return render_template(
         "orders/payouts.html", balances=payouts.balances(), form=form, fee=payouts.fee_percent()

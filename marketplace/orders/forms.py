@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.forms import Form, email_field, strip
+from marketplace.submissions import OnceForm
 
 #: Honduran numbers: 8 digits starting 2 or 3 (land lines), 7, 8 or 9 (mobiles), +504 optional.
 PHONE_RE = re.compile(r"^(?:\+?504)?([23789]\d{7})$")
@@ -36,7 +37,7 @@ class AddToCartForm(Form):
     )
 
 
-class CheckoutForm(Form):
+class CheckoutForm(OnceForm):
     name = StringField(
         _l("Your name"),
         filters=[strip],
@@ -95,7 +96,7 @@ class LineActionForm(Form):
     )
 
 
-class RefundForm(Form):
+class RefundForm(OnceForm):
     line_id = IntegerField(validators=[InputRequired()])
     quantity = IntegerField(
         _l("Units to refund"),
@@ -103,7 +104,7 @@ class RefundForm(Form):
     )
 
 
-class PayoutForm(Form):
+class PayoutForm(OnceForm):
     vendor_id = IntegerField(validators=[InputRequired()])
     amount = StringField(
         _l("Amount (lempiras)"),

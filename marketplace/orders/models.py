@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import utcnow
 from marketplace.database import db
+from marketplace.states import Lifecycle
 from vendors.models import Product, VendorProfile
 
 
@@ -35,6 +36,10 @@ LINE_TRANSITIONS = {
     LineStatus.DELIVERED: set(),
     LineStatus.CANCELLED: set(),
 }
+
+#: Moves the system makes on its own: a line released with its order comes back when a late
+#: payment holds the stock again.
+LINE_SYSTEM_MOVES = {LineStatus.CANCELLED: {LineStatus.PENDING}}
 
 #: Order states in which stock is held for the buyer.
 HOLDING = (OrderStatus.RESERVED.value, OrderStatus.AWAITING_PAYMENT.value)
@@ -83,6 +88,23 @@ class Order(db.Model):
         return self.total - self.refunded if self.status == OrderStatus.PAID else 0
 
 
+#: Every order status change. Paid and cancelled are final: money after a cancel is refunded.
+ORDER_TRANSITIONS = {
+    OrderStatus.RESERVED: {OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED},
+    OrderStatus.AWAITING_PAYMENT: {
+        OrderStatus.RESERVED,
+        OrderStatus.PAID,
+        OrderStatus.CANCELLED,
+        OrderStatus.EXPIRED,
+    },
+    # A payment completed after the order was released takes the stock again if it is there.
+    OrderStatus.EXPIRED: {OrderStatus.PAID},
+    OrderStatus.PAID: set(),
+    OrderStatus.CANCELLED: set(),
+}
+ORDER_STATES = Lifecycle(Order, ORDER_TRANSITIONS)
+
+
 class OrderLine(db.Model):
     __tablename__ = "order_lines"
     __table_args__ = (
@@ -124,6 +146,12 @@ class OrderLine(db.Model):
         return self.quantity - self.refunded_quantity
 
 
+LINE_STATES = Lifecycle(
+    OrderLine,
+    {s: LINE_TRANSITIONS[s] | LINE_SYSTEM_MOVES.get(s, set()) for s in LINE_TRANSITIONS},
+)
+
+
 class PaymentStatus(enum.StrEnum):
     OPEN = "open"
     PAID = "paid"
@@ -157,6 +185,16 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="payments")
+
+
+PAYMENT_TRANSITIONS = {
+    PaymentStatus.OPEN: {PaymentStatus.PAID, PaymentStatus.EXPIRED, PaymentStatus.FAILED},
+    PaymentStatus.PAID: {PaymentStatus.REFUNDED},
+    PaymentStatus.EXPIRED: set(),
+    PaymentStatus.FAILED: set(),
+    PaymentStatus.REFUNDED: set(),
+}
+PAYMENT_STATES = Lifecycle(Payment, PAYMENT_TRANSITIONS)
 
 
 class Refund(db.Model):

@@ -4,8 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from marketplace import submissions
 from marketplace.database import db
 from marketplace.extensions import limiter
+from marketplace.inputs import to_id, to_int
 from marketplace.mail import send_mail
 from marketplace.orders import cart, labels, paying, services
 from marketplace.orders.forms import AddToCartForm, CheckoutForm
@@ -54,7 +56,8 @@ def load_order(token: str) -> Order:
 def add_to_cart():
     form = AddToCartForm()
     back = safe_next_url(request.form.get("next")) or url_for("orders.view_cart")
-    product = cart.available_product(form.product_id.data or 0) if form.validate() else None
+    product_id = to_id(request.form.get("product_id"))
+    product = cart.available_product(product_id) if product_id and form.validate() else None
     if product is None:
         flash(_("This product cannot be ordered right now."), "error")
         return redirect(back)
@@ -74,9 +77,10 @@ def view_cart():
 @bp.post("/cart")
 def update_cart():
     for key, value in request.form.items():
-        if key.startswith("qty-") and key[4:].isdigit():
-            product = cart.available_product(int(key[4:]))
-            quantity = int(value) if value.strip().isdigit() else None
+        product_id = to_id(key[4:]) if key.startswith("qty-") else None
+        if product_id is not None:
+            product = cart.available_product(product_id)
+            quantity = to_int(value, 0)  # more than the stock or the line limit is lowered there
             if product is not None and quantity is not None:
                 _kept, notice = cart.set_quantity(product, quantity)
                 if notice:
@@ -91,6 +95,7 @@ def _checkout_limit() -> str:
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(_checkout_limit, methods=["POST"])
 def checkout():
+    claim = submissions.claim("checkout") if request.method == "POST" else None
     lines, notices = cart.lines()
     if not lines:
         for notice in notices:
@@ -104,7 +109,7 @@ def checkout():
     if form.validate_on_submit():
         changed = cart.changed_prices(lines, form.quote.data or "")
         if not changed and not notices:
-            return _place(form, lines, provider)
+            return _place(claim, form, lines, provider)
     form.quote.data = cart.quote(lines)
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -117,16 +122,16 @@ def checkout():
     ), status
 
 
-def _place(form: CheckoutForm, lines, provider):
+def _place(claim, form: CheckoutForm, lines, provider):
     buyer = services.Buyer(form.name.data, form.email.data.lower(), form.phone.data)
-    try:
-        order = services.place_order(
-            [(ln.product, ln.quantity) for ln in lines], buyer, form.payment.data
-        )
-    except services.OrderError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return redirect(url_for("orders.view_cart"))
+    order = services.place_order(
+        [(ln.product, ln.quantity) for ln in lines], buyer, form.payment.data
+    )
+    if order.payment_choice == "online":
+        url, message = _payment_page(order, provider)
+        response = submissions.done(claim, url, message, "error" if message else "success")
+    else:
+        response = submissions.done(claim, order_link(order))
     db.session.commit()
     cart.clear()
     send_mail(
@@ -136,31 +141,29 @@ def _place(form: CheckoutForm, lines, provider):
         order=order,
         link=order_link(order, _external=True),
     )
-    if order.payment_choice == "online":
-        return _start_payment(order, provider)
-    return redirect(order_link(order))
+    db.session.rollback()  # the mail only read the order: end that transaction here
+    return response
 
 
-def _start_payment(order: Order, provider):
+def _payment_page(order: Order, provider) -> tuple[str, str | None]:
+    """Where to send the buyer to pay (the provider's page, or the order page when it turned
+    out paid), or the order page and a message when the provider cannot be reached."""
+    savepoint = db.session.begin_nested()
     try:
         url = paying.start_online_payment(
-            order,
+            order.id,
             provider,
             order_link(order, "orders.payment_return", _external=True),
             order_link(order, "orders.payment_cancelled", _external=True),
         )
     except PaymentUnavailable:
-        db.session.rollback()
-        flash(
-            _(
-                "We could not reach the card payment service. Nothing was charged. "
-                "Try again, or choose to pay at pickup: your products stay reserved."
-            ),
-            "error",
+        savepoint.rollback()
+        return order_link(order), _(
+            "We could not reach the card payment service. Nothing was charged. "
+            "Try again, or choose to pay at pickup: your products stay reserved."
         )
-        return redirect(order_link(order))
-    db.session.commit()
-    return redirect(url, 303) if url else redirect(order_link(order))
+    savepoint.commit()
+    return url or order_link(order), None
 
 
 @bp.get("/orders/<token>")
@@ -173,43 +176,51 @@ def view_order(token):
 
 @bp.post("/orders/<token>/pay")
 def pay_online(token):
+    """A double tap carries one submission key: the repeat goes to the same provider page."""
+    claim = submissions.claim("order-pay")
     order = load_order(token)
     provider = get_provider()
-    if provider is None or order.status != OrderStatus.AWAITING_PAYMENT:
+    if provider is None:
         flash(_("This order cannot be paid online any more."), "error")
         return redirect(order_link(order))
-    return _start_payment(order, provider)
+    url, message = _payment_page(order, provider)
+    if message:
+        # Nothing happened; the same key may be sent again once the provider is back.
+        db.session.rollback()
+        flash(message, "error")
+        return redirect(url)
+    response = submissions.done(claim, url)
+    db.session.commit()
+    return response
 
 
 @bp.post("/orders/<token>/pickup")
 def choose_pickup(token):
+    claim = submissions.claim("order-pickup")
     order = load_order(token)
-    try:
-        paying.switch_to_pickup(order, get_provider())
-    except (services.OrderError, PaymentUnavailable) as e:
-        db.session.rollback()
-        flash(str(e) if isinstance(e, services.OrderError) else _("Please try again."), "error")
-        return redirect(order_link(order))
+    if paying.switch_to_pickup(order.id, get_provider()):
+        message, category = (
+            _("Your products are reserved. You pay when you collect them."),
+            "success",
+        )
+    else:
+        message, category = paying.already_paid(), "error"
+    response = submissions.done(claim, order_link(order), message, category)
     db.session.commit()
-    flash(_("Your products are reserved. You pay when you collect them."), "success")
-    return redirect(order_link(order))
+    return response
 
 
 @bp.post("/orders/<token>/cancel")
 def cancel_order(token):
+    claim = submissions.claim("order-cancel")
     order = load_order(token)
-    try:
-        cancelled = paying.cancel_by_buyer(order, get_provider())
-    except (services.OrderError, PaymentUnavailable) as e:
-        db.session.rollback()
-        flash(str(e) if isinstance(e, services.OrderError) else _("Please try again."), "error")
-        return redirect(order_link(order))
-    db.session.commit()
-    if cancelled:
-        flash(_("Your order was cancelled. Nothing will be charged."), "success")
+    if paying.cancel_by_buyer(order.id, get_provider()):
+        message, category = _("Your order was cancelled. Nothing will be charged."), "success"
     else:
-        flash(_("This order is already paid: ask the organisers for a refund."), "error")
-    return redirect(order_link(order))
+        message, category = paying.already_paid(), "error"
+    response = submissions.done(claim, order_link(order), message, category)
+    db.session.commit()
+    return response
 
 
 @bp.get("/orders/<token>/paid")

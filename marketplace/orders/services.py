@@ -1,7 +1,10 @@
 """Placing orders, holding and releasing stock, expiry, and the vendors' moves on their lines.
 
 Stock is held with one conditional UPDATE per line (`stock = stock - q WHERE stock >= q`) in the
-order's own transaction, so two buyers of the last unit cannot both win. Services flush; the
+order's own transaction, so two buyers of the last unit cannot both win. Every other write on an
+order starts with `lock_order`, which locks the order row and reads it, its lines and payments
+afresh, so two people acting on one order are served one after the other and the second sees
+what the first did. Statuses move only through the Lifecycles in models. Services flush; the
 caller commits.
 """
 
@@ -13,13 +16,17 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.orm import selectinload
 
 from marketplace import audit
 from marketplace.auth.models import User, utcnow
 from marketplace.database import db
+from marketplace.errors import Refused
 from marketplace.orders import sales_link
 from marketplace.orders.models import (
+    LINE_STATES,
     LINE_TRANSITIONS,
+    ORDER_STATES,
     LineStatus,
     Order,
     OrderLine,
@@ -41,10 +48,6 @@ PICKUP_METHODS = (
 )
 
 
-class OrderError(Exception):
-    """A request about an order that cannot be done; the message is for the user."""
-
-
 @dataclass
 class Buyer:
     name: str
@@ -53,9 +56,9 @@ class Buyer:
 
 
 def place_order(items: list[tuple[Product, int]], buyer: Buyer, choice: str) -> Order:
-    """Create the order and hold its stock in the current transaction (raises OrderError)."""
+    """Create the order and hold its stock in the current transaction (raises Refused)."""
     if not items:
-        raise OrderError(_("Your cart is empty."))
+        raise Refused(_("Your cart is empty."), code="empty_cart")
     order = Order(
         code=_new_code(),
         buyer_name=buyer.name,
@@ -68,8 +71,9 @@ def place_order(items: list[tuple[Product, int]], buyer: Buyer, choice: str) -> 
     )
     for product, quantity in items:
         if not hold_stock(product.id, quantity):
-            raise OrderError(
-                _("Not enough of “%(title)s” is left for this order.", title=product.title)
+            raise Refused(
+                _("Not enough of “%(title)s” is left for this order.", title=product.title),
+                code="out_of_stock",
             )
         order.lines.append(
             OrderLine(
@@ -84,6 +88,31 @@ def place_order(items: list[tuple[Product, int]], buyer: Buyer, choice: str) -> 
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def lock_order(order_id: int) -> Order:
+    """Lock the order row until the transaction ends and read it, its lines and its payments
+    from the database, not from the session: the first step of every write on an order."""
+    order = db.session.scalar(
+        db.select(Order)
+        .where(Order.id == order_id)
+        .options(selectinload(Order.lines), selectinload(Order.payments))
+        .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
+    )
+    if order is None:
+        raise Refused(_("This order does not exist any more."), code="not_found", status=404)
+    return order
+
+
+def locked_line(line_id: int) -> OrderLine:
+    """A line, fresh, with its order locked (see lock_order)."""
+    order_id = db.session.scalar(db.select(OrderLine.order_id).where(OrderLine.id == line_id))
+    order = lock_order(order_id) if order_id is not None else None
+    line = next((ln for ln in order.lines if ln.id == line_id), None) if order else None
+    if line is None:
+        raise Refused(_("This order does not exist any more."), code="not_found", status=404)
+    return line
 
 
 def expiry_for(choice: str) -> datetime:
@@ -139,65 +168,78 @@ def hold_order_again(order: Order) -> bool:
 
 
 def release_order(order: Order, status: OrderStatus, reason: str) -> None:
-    """Give back the stock of every open line and close the order."""
+    """Give back the stock of every open line and close the order (the caller holds the lock)."""
     for line in order.lines:
         if line.status not in (LineStatus.CANCELLED, LineStatus.DELIVERED):
             release_stock(line.product_id, line.quantity)
-            line.status = LineStatus.CANCELLED.value
-            line.cancel_reason = reason
-    order.status = status.value
-    order.expires_at = None
+            LINE_STATES.move(line, LineStatus.CANCELLED, cancel_reason=reason)
+    ORDER_STATES.move(order, status, expires_at=None)
 
 
 def expire_reservations(now: datetime | None = None) -> int:
     """Release pay-at-pickup reservations past their time. Online orders are released by the
     provider's expiry event or `orders expire`, which asks the provider first."""
     now = now or utcnow()
-    orders = db.session.scalars(
-        db.select(Order)
+    # Locked all at once, before any stock moves (one by one could deadlock with a buyer's
+    # request); orders someone is working on right now are left for the next page load.
+    due = db.session.scalars(
+        db.select(Order.id)
         .where(Order.status == OrderStatus.RESERVED.value, Order.expires_at < now)
         .with_for_update(skip_locked=True)
     ).all()
-    for order in orders:
+    released = 0
+    for order_id in due:
+        order = lock_order(order_id)
+        if order.status != OrderStatus.RESERVED or not order.expires_at or order.expires_at >= now:
+            continue
         if any(line.status == LineStatus.DELIVERED for line in order.lines):
             order.expires_at = None  # partly collected: the vendor settles the rest by hand
             continue
         release_order(order, OrderStatus.EXPIRED, _("The reservation expired."))
         audit.record(None, "order.expired", "order", order.id)
-    return len(orders)
+        released += 1
+    return released
 
 
 def move_line(
-    line: OrderLine, to: LineStatus, actor: User, reason: str = "", method: str | None = None
-) -> None:
-    """A vendor's move on one of their lines, checked against LINE_TRANSITIONS."""
+    line_id: int, to: LineStatus, actor: User, reason: str = "", method: str | None = None
+) -> OrderLine:
+    """A vendor's move on one of their lines, checked against LINE_TRANSITIONS under the
+    order's lock, so a cancel and a delivery of the same line cannot both happen."""
+    line = locked_line(line_id)
     order = line.order
     if order.status not in (OrderStatus.RESERVED, OrderStatus.PAID):
-        raise OrderError(_("This order is not active any more."))
+        raise Refused(_("This order is not active any more."), code="order_closed")
     if to not in LINE_TRANSITIONS[LineStatus(line.status)]:
-        raise OrderError(_("This step is not possible for this order line."))
+        raise Refused(_("This step is not possible for this order line."), code="not_allowed")
     if to == LineStatus.CANCELLED:
         _cancel_line(line, reason)
     elif to == LineStatus.DELIVERED and order.payment_choice == "pickup":
-        line.pickup_method = method or PaymentMethod.CASH.value
-        line.status = to.value
+        LINE_STATES.move(line, to, pickup_method=method or PaymentMethod.CASH.value)
         sales_link.record_line_sale(line, line.pickup_method)
     else:
-        line.status = to.value
+        LINE_STATES.move(line, to)
     audit.record(actor, f"order_line.{to.value}", "order_line", line.id, reason=reason)
+    return line
 
 
 def _cancel_line(line: OrderLine, reason: str) -> None:
-    if line.order.status == OrderStatus.PAID:
-        raise OrderError(_("This line was paid online: ask the organisers to refund it."))
+    order = line.order
+    if order.status == OrderStatus.PAID:
+        raise Refused(
+            _("This line was paid online: ask the organisers to refund it."), code="paid_online"
+        )
     if not reason.strip():
-        raise OrderError(_("Please say why you cancel, so the buyer understands."))
+        raise Refused(
+            _("Please say why you cancel, so the buyer understands."),
+            code="reason_required",
+            status=400,
+            field="reason",
+        )
     release_stock(line.product_id, line.quantity)
-    line.status = LineStatus.CANCELLED.value
-    line.cancel_reason = reason.strip()
-    if all(other.status == LineStatus.CANCELLED for other in line.order.lines):
-        line.order.status = OrderStatus.CANCELLED.value
-        line.order.expires_at = None
+    LINE_STATES.move(line, LineStatus.CANCELLED, cancel_reason=reason.strip())
+    if all(other.status == LineStatus.CANCELLED for other in order.lines):
+        ORDER_STATES.move(order, OrderStatus.CANCELLED, expires_at=None)
 
 
 def vendor_lines(vendor_id: int, limit: int = 200) -> list[OrderLine]:

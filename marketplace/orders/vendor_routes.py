@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import submissions
 from marketplace.auth.access import entrepreneur_required
 from marketplace.database import db
 from marketplace.orders import services
@@ -55,23 +56,21 @@ def index():
 @bp.post("/lines/<id:line_id>")
 @entrepreneur_required
 def move_line(line_id):
-    line = load_own_line(line_id)
+    claim = submissions.claim("order-line")
+    load_own_line(line_id)
     form = LineActionForm()
     if not form.validate_on_submit():
         flash(_("Please choose a valid step."), "error")
         return redirect(url_for("vendor_orders.index"))
-    try:
-        services.move_line(
-            line,
-            LineStatus(form.action.data),
-            current_user,
-            form.reason.data or "",
-            form.method.data,
-        )
-    except services.OrderError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-        return redirect(url_for("vendor_orders.index")), 303
+    line = services.move_line(
+        line_id,
+        LineStatus(form.action.data),
+        current_user,
+        form.reason.data or "",
+        form.method.data,
+    )
+    response = submissions.done(
+        claim, url_for("vendor_orders.index"), _("Order %(code)s updated.", code=line.order.code)
+    )
     db.session.commit()
-    flash(_("Order %(code)s updated.", code=line.order.code), "success")
-    return redirect(url_for("vendor_orders.index"))
+    return response

@@ -5,6 +5,7 @@ HNL is a two-decimal currency for Stripe, so amounts go over as centavos, as we 
 
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import stripe
@@ -21,6 +22,10 @@ from marketplace.payments import (
 log = logging.getLogger(__name__)
 
 SESSION_STATES = {"complete": "paid", "expired": "expired", "open": "open"}
+#: How far a signature's time may be from ours, either way (Stripe's SDK checks only the past).
+TOLERANCE_SECONDS = 300
+#: The lengths of the columns the event's ids and type are stored in.
+MAX_ID, MAX_TYPE = 255, 100
 
 
 class StripeProvider(PaymentProvider):
@@ -70,18 +75,16 @@ class StripeProvider(PaymentProvider):
         secret = self.config.get("STRIPE_WEBHOOK_SECRET")
         if not secret:
             raise InvalidEvent("no webhook secret configured")
+        header = headers.get("Stripe-Signature") or ""
         try:
             stripe.WebhookSignature.verify_header(
-                payload.decode("utf-8"), headers.get("Stripe-Signature"), secret, 300
+                payload.decode("utf-8"), header, secret, TOLERANCE_SECONDS
             )
             data = json.loads(payload)
-            obj = data["data"]["object"]
-            event = ProviderEvent(data["id"], data["type"], obj["id"])
-        except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as e:
+        except (stripe.SignatureVerificationError, ValueError) as e:
             raise InvalidEvent(str(e)) from e
-        if event.type == "charge.refunded":
-            event.charge_reference = obj.get("payment_intent")
-        return event
+        _check_timestamp(header)
+        return _event_from(data)
 
     def fetch_payment(self, reference: str) -> PaymentState:
         return self._state(self._call(self.client.v1.checkout.sessions.retrieve, reference))
@@ -89,7 +92,13 @@ class StripeProvider(PaymentProvider):
     def cancel_payment(self, reference: str) -> PaymentState:
         session = self._call(self.client.v1.checkout.sessions.retrieve, reference)
         if session.status == "open":
-            session = self._call(self.client.v1.checkout.sessions.expire, reference)
+            try:
+                session = self._call(self.client.v1.checkout.sessions.expire, reference)
+            except PaymentUnavailable:
+                # The buyer may have paid between our two calls: then that is the answer.
+                session = self._call(self.client.v1.checkout.sessions.retrieve, reference)
+                if session.status == "open":
+                    raise
         return self._state(session)
 
     def refund(self, charge_reference: str, amount: int, key: str) -> str:
@@ -119,3 +128,38 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as e:
             log.warning("Stripe call %s failed: %s", getattr(fn, "__name__", fn), e)
             raise PaymentUnavailable(str(e)) from e
+
+
+def _check_timestamp(header: str) -> None:
+    """Refuse a signature dated beyond the tolerance in the future, too: a leaked payload signed
+    ahead of time must not stay usable."""
+    stamps = [part[2:] for part in header.split(",") if part.startswith("t=")]
+    if not stamps or not stamps[0].isdigit() or len(stamps[0]) > 12:
+        raise InvalidEvent("no timestamp")
+    if abs(time.time() - int(stamps[0])) > TOLERANCE_SECONDS:
+        raise InvalidEvent("timestamp outside the tolerance")
+
+
+def _text(value, limit: int) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
+        raise InvalidEvent(f"not a text of 1 to {limit} characters")
+    return value
+
+
+def _event_from(data) -> ProviderEvent:
+    """The event's parts we use, each checked for the shape we store: a signed body is still
+    only trusted as far as its form."""
+    if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
+        raise InvalidEvent("not an event")
+    obj = data["data"].get("object")
+    if not isinstance(obj, dict):
+        raise InvalidEvent("event without an object")
+    event = ProviderEvent(
+        _text(data.get("id"), MAX_ID),
+        _text(data.get("type"), MAX_TYPE),
+        _text(obj.get("id"), MAX_ID),
+    )
+    if event.type == "charge.refunded":
+        intent = obj.get("payment_intent")
+        event.charge_reference = None if intent is None else _text(intent, MAX_ID)
+    return event

@@ -7,6 +7,7 @@ import pytest
 
 from marketplace.auth.models import utcnow
 from marketplace.database import db
+from marketplace.errors import Refused
 from marketplace.orders.models import Order, OrderLine
 from vendors.models import Product, Sale
 
@@ -75,7 +76,7 @@ def test_guest_checkout_reserves_stock_and_shows_the_order_by_signed_link(client
     product = make.shop_product(price=25000, stock=3)
     add(client, product, 2)
     response = checkout(client)
-    assert response.status_code == 302
+    assert response.status_code == 303
     order = only_order()
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", order.code)
     assert order.status == "reserved" and order.total == 50000
@@ -128,7 +129,7 @@ def test_a_price_change_since_adding_is_shown_before_ordering(client, make):
     assert response.status_code == 422
     assert "Some prices changed" in response.text and "L 120.00" in response.text
     assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
-    assert checkout(client).status_code == 302
+    assert checkout(client).status_code == 303
     assert only_order().total == 12000
 
 
@@ -142,7 +143,7 @@ def test_a_product_hidden_since_adding_leaves_the_cart_with_a_notice(client, mak
     page = client.get("/cart")
     assert "no longer available" in page.text
     assert "Jarrón" in page.text and "Sombrero" not in page.text
-    assert checkout(client).status_code == 302
+    assert checkout(client).status_code == 303
     assert [line.title for line in only_order().lines] == ["Jarrón"]
 
 
@@ -164,11 +165,10 @@ def test_checkout_for_more_than_the_stock_orders_nothing(client, make):
 
 
 def test_placing_more_than_the_stock_through_the_service_is_refused(make):
-    from marketplace.orders import services
-
     product = make.shop_product(stock=1)
-    with pytest.raises(services.OrderError):
+    with pytest.raises(Refused) as refused:
         make.placed_order([(product, 2)])
+    assert refused.value.code == "out_of_stock" and refused.value.status == 409
     db.session.rollback()
     assert stock_of(product) == 1
     assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
@@ -237,9 +237,12 @@ def test_a_vendor_cancels_with_a_reason_and_the_stock_comes_back(client, make, a
     order = make.placed_order([(product, 3)])
     line = order.lines[0]
     response = client.post(
-        f"/me/orders/lines/{line.id}", data={"action": "cancelled", "reason": ""}
+        f"/me/orders/lines/{line.id}",
+        data={"action": "cancelled", "reason": ""},
+        headers={"Referer": "http://localhost/me/orders"},
     )
     assert response.status_code == 303
+    assert "Please say why you cancel" in client.get("/me/orders").text
     assert stock_of(product) == 1
     client.post(f"/me/orders/lines/{line.id}", data={"action": "cancelled", "reason": "Se mojó"})
     db.session.expire_all()
@@ -278,7 +281,7 @@ def test_concurrent_buyers_of_the_last_unit_exactly_one_wins(app, make):
                 services.place_order([(item, 1)], buyer, "pickup")
                 db.session.commit()
                 results.append("won")
-            except services.OrderError:
+            except Refused:
                 db.session.rollback()
                 results.append("lost")
             finally:

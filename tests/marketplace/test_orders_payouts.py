@@ -52,7 +52,7 @@ def test_balances_payouts_and_csv(client, make, auth, app):
                 "reference": "TRF-1",
             },
         )
-        assert response.status_code == 302
+        assert response.status_code == 303
         too_much = client.post(
             "/admin/payouts",
             data={"vendor_id": b.id, "amount": "96.00", "paid_on": "2026-08-30", "method": "cash"},

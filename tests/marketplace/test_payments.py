@@ -203,7 +203,7 @@ def test_async_payment_that_succeeds_later_pays_the_order(client, make, stripe_o
 
 def test_stripe_unreachable_at_checkout_leaves_the_buyer_a_way_out(client, make, stripe_down):
     product, response = order_online(client, make)
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(response.headers["Location"])
     assert "could not reach the card payment service" in page.text
     assert "Pay at pickup instead" in page.text
