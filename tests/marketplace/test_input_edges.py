@@ -18,10 +18,6 @@ from marketplace.inputs import MAX_ID, IdConverter
 PASSWORD = "correct-horse-9"
 OUT_OF_RANGE = (2**63, 2**31, 0)
 
-#: Routes owned by other packages that answered 5xx in this walk: (rule, method) -> reason.
-#: Remove an entry once its owner has fixed it.
-OWNED_ELSEWHERE: dict[tuple[str, str], str] = {}
-
 
 def _rules():
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -44,9 +40,7 @@ def _path(rule: str, value: int) -> str:
 
 
 def _case(rule: str, method: str):
-    reason = OWNED_ELSEWHERE.get((rule, method))
-    marks = [pytest.mark.xfail(strict=False, reason=f"owned elsewhere: {reason}")] if reason else []
-    return pytest.param(rule, method, id=f"{method} {rule}", marks=marks)
+    return pytest.param(rule, method, id=f"{method} {rule}")
 
 
 @pytest.fixture
@@ -94,15 +88,6 @@ def test_a_product_id_past_64_bits_is_not_found(client):
     assert body["error"]["code"] == "not_found"
 
 
-CART_OVERFLOW = (
-    "owned elsewhere: orders. POST /cart/add product_id=2**63 -> 500, marketplace/orders/cart.py "
-    "line 37 in available_product: OverflowError: Python int too large to convert to SQLite "
-    "INTEGER (PostgreSQL: integer out of range from 2**31); AddToCartForm should read the id "
-    "with marketplace.inputs.to_id"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=CART_OVERFLOW)
 @pytest.mark.parametrize("product_id", [2**63, 2**31])
 def test_adding_a_product_id_past_the_column_to_the_cart_is_refused(client, product_id):
     response = client.post("/cart/add", data={"product_id": str(product_id), "quantity": "1"})
