@@ -67,14 +67,10 @@ def live_server(live_database):
 
 
 @pytest.fixture(scope="session")
-def live_stripe():
-    """The local Stripe fake (tests/stripe_fake) on a free port, for the Stripe-on server."""
-    from tests.stripe_fake import StripeFake
-    from tests.stripe_fake.fixtures import WEBHOOK_SECRET
-
-    fake = StripeFake(WEBHOOK_SECRET).start()
-    yield fake
-    fake.stop()
+def live_stripe(stripe_fake):
+    """The local Stripe fake (tests/stripe_fake) for the Stripe-on server: the suite's one
+    instance, since localstripe's app can be served from one event loop only."""
+    return stripe_fake
 
 
 @pytest.fixture(scope="session")
