@@ -8,10 +8,7 @@ from flask_login import current_user
 from fairs.models import Application, Booth, Circuit, Fair
 from marketplace.errors import Refused
 from marketplace.extensions import db
-from marketplace.inputs import to_id, to_int
-
-#: No list in these pages has anywhere near this many pages; beyond it is a broken link.
-MAX_PAGE = 100_000
+from marketplace.inputs import to_id
 
 
 def _staff_only() -> None:
@@ -48,12 +45,6 @@ def load_application(fair: Fair, application_id: int | None) -> Application:
 def load_circuit(circuit_id: int) -> Circuit:
     _staff_only()
     return db.get_or_404(Circuit, circuit_id)
-
-
-def page_number() -> int:
-    """`?page=` for a paginated list; like the lists' other filters, anything that is not a
-    page number (including one too large for the database's OFFSET) means the first page."""
-    return to_int(request.args.get("page"), 1, MAX_PAGE) or 1
 
 
 def form_id(name: str) -> int | None:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fairs import queries, services
-from fairs.access import load_circuit, load_fair, page_number
+from fairs.access import load_circuit, load_fair
 from fairs.forms import CircuitForm, FairForm, StatusForm, show_error
 from fairs.models import FAIR_TRANSITIONS, Circuit, Fair, FairStatus
 from fairs.routes import bp
@@ -13,6 +13,7 @@ from marketplace import submissions
 from marketplace.auth.access import staff_required
 from marketplace.errors import Refused
 from marketplace.extensions import db
+from marketplace.inputs import page_number
 
 PAGE_SIZE = 30
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 30
 def admin_fairs():
     page = db.paginate(
         db.select(Fair).order_by(Fair.starts_on.desc(), Fair.id.desc()),
-        page=page_number(),
+        page=page_number(strict=False),
         per_page=PAGE_SIZE,
         error_out=False,
     )

@@ -11,7 +11,7 @@ from flask_login import current_user
 from fairs import application_queries as queries
 from fairs import applications as services
 from fairs import booking
-from fairs.access import form_id, form_ids, load_application, load_fair, page_number
+from fairs.access import form_id, form_ids, load_application, load_fair
 from fairs.application_forms import ActionForm, ConfirmPlanForm, DecisionForm
 from fairs.application_mail import notify_decision
 from fairs.application_routes import bp
@@ -29,7 +29,7 @@ from marketplace import submissions
 from marketplace.auth.access import staff_required
 from marketplace.errors import Refused
 from marketplace.extensions import db
-from marketplace.inputs import to_id
+from marketplace.inputs import page_number, to_id
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 PAGE_SIZE = 50
@@ -45,7 +45,7 @@ def review(fair_id: int):
     filters = queries.review_filters(request.args)
     page = db.paginate(
         queries.review_query(fair, filters),
-        page=page_number(),
+        page=page_number(strict=False),
         per_page=PAGE_SIZE,
         error_out=False,
     )

@@ -61,13 +61,16 @@ def to_id(value) -> int | None:
 MAX_PAGE = 100_000
 
 
-def page_number() -> int:
-    """The `?page=` of a paginated list, parsed once: a page past any list is a message."""
+def page_number(strict: bool = True) -> int:
+    """The `?page=` of a paginated list, parsed once. A page that is not 1..MAX_PAGE is a
+    message, or with `strict=False` (lists whose other filters ignore unknown values) page 1."""
     text = request.args.get("page")
     if text is None or text == "":
         return 1
     page = to_int(text, 1, MAX_PAGE)
     if page is None:
+        if not strict:
+            return 1
         raise Refused(
             _("The page number must be a whole number from 1 to %(max)s.", max=f"{MAX_PAGE:,}"),
             code="invalid_page",

@@ -1,6 +1,6 @@
 """Organisers' order pages: list, detail, refunds, and vendor payouts with a CSV for finance."""
 
-from flask import Blueprint, Response, flash, render_template, request, url_for
+from flask import Blueprint, Response, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from marketplace import payouts, submissions
 from marketplace.auth.access import staff_required
 from marketplace.database import db
 from marketplace.errors import Refused
-from marketplace.inputs import to_id, to_int
+from marketplace.inputs import page_number, to_id
 from marketplace.orders import paying
 from marketplace.orders.forms import PayoutForm, RefundForm
 from marketplace.orders.models import Order
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 def index():
     page = db.paginate(
         db.select(Order).order_by(Order.created_at.desc(), Order.id.desc()),
-        page=to_int(request.args.get("page"), 1, 100_000) or 1,
+        page=page_number(strict=False),
         per_page=PAGE_SIZE,
         error_out=False,
     )
