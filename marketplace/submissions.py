@@ -31,7 +31,7 @@ from wtforms import HiddenField
 
 from marketplace.auth.models import utcnow
 from marketplace.database import db
-from marketplace.errors import Refused, wants_json
+from marketplace.errors import Refused
 from marketplace.forms import Form
 
 FIELD = "submission_key"
@@ -121,8 +121,6 @@ def _find(kind: str, key: str) -> Submission | None:
 def repeated_response(e: Repeated):
     db.session.rollback()
     outcome = e.outcome
-    if wants_json():
-        return {"url": outcome.get("url")}, 200
     if outcome.get("message"):
         flash(outcome["message"], outcome.get("category") or "success")
     return redirect(outcome["url"], 303)
