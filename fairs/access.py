@@ -53,20 +53,12 @@ def form_id(name: str) -> int | None:
     raw = request.form.get(name, "")
     if not raw.strip():
         return None
-    return _checked_id(raw)
+    number = to_id(raw)
+    if number is None:
+        raise Refused(_("This form is damaged. Please reload the page."), code="bad_id", status=400)
+    return number
 
 
 def form_ids(name: str) -> list[int]:
     """The ids ticked in a list of checkboxes; a value that is no id names nothing to act on."""
     return [number for number in map(to_id, request.form.getlist(name)) if number is not None]
-
-
-def _checked_id(raw: str) -> int:
-    number = to_id(raw)
-    if number is None:
-        raise Refused(
-            _("This form is damaged. Please reload the page."),
-            code="bad_id",
-            status=400,
-        )
-    return number
