@@ -45,6 +45,9 @@ class Lifecycle:
     def allows(self, current: str, to: str) -> bool:
         return str(to) in self.transitions.get(str(current), ())
 
+    def next_states(self, current: str) -> set[str]:
+        return set(self.transitions.get(str(current), ()))
+
     def move(self, obj, to: str, **values) -> None:
         """Move `obj` from the status it holds to `to`, setting `values` in the same UPDATE."""
         current = getattr(obj, self.column)
