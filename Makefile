@@ -21,10 +21,10 @@ node_modules/.installed: package.json package-lock.json
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
 
 translations: $(STAMP)
-	$(BIN)/python -m marketplace.translations compile
+	$(BIN)/python -m marketplace.core.translations compile
 
 missing-translations: $(STAMP)
-	$(BIN)/python -m marketplace.translations missing
+	$(BIN)/python -m marketplace.core.translations missing
 
 ## Development server with demo data at http://127.0.0.1:5000
 run: translations

@@ -1,3 +1,3 @@
-from marketplace import create_app
+from marketplace.app import create_app
 
 app = create_app()

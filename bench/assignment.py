@@ -1,4 +1,4 @@
-"""Benchmark of the automatic booth assignment (fairs.assignment.assign_booths).
+"""Benchmark of the automatic booth assignment (fairs.assignment.plan.assign_booths).
 
 Pure Python: unlike the other benches it touches no database (DATABASE_URL is not
 read), because the assignment itself never does.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fairs.assignment import (
+from fairs.assignment.plan import (
     BoothSlot,
     Request,
     assign_booths,

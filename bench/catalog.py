@@ -33,7 +33,7 @@ SEARCHES = [
 
 def bench_app():
     """The app as gunicorn serves it in this bench, plus the framework's floor: a bare route."""
-    from marketplace import create_app
+    from marketplace.app import create_app
 
     app = create_app({"INSTANCE_PATH": os.environ["BENCH_INSTANCE"]})
     app.add_url_rule("/_floor", "floor", lambda: "ok")
@@ -63,9 +63,9 @@ def fresh_database(workdir: Path):
 def build(url: str, instance: Path, products: int):
     from flask_migrate import upgrade
 
-    from marketplace import create_app
+    from marketplace.app import create_app
     from marketplace.catalog.scale import load_scale
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance)})
     app.add_url_rule("/_floor", "floor", lambda: "ok")
@@ -91,10 +91,10 @@ def timed(fn) -> float:
 
 
 def measure_search(app, rounds: int) -> list[float]:
-    from marketplace import search
+    from marketplace.catalog import search
     from marketplace.catalog.filters import parse_filters
     from marketplace.catalog.listing import list_products
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
 
     times = []
     with app.test_request_context():
@@ -113,8 +113,8 @@ def deep_cursors(app) -> list[dict]:
     from sqlalchemy import select
 
     from marketplace.catalog.cursor import encode_cursor
-    from marketplace.extensions import db
-    from vendors.models import Product
+    from marketplace.core.extensions import db
+    from vendors.products.models import Product
 
     cases = [
         ("newest", {}, (Product.created_at.desc(), Product.id.desc()), Product.created_at),
@@ -138,7 +138,7 @@ def deep_cursors(app) -> list[dict]:
 def measure_deep_pages(app, rounds: int) -> list[float]:
     from marketplace.catalog.filters import parse_filters
     from marketplace.catalog.listing import list_products
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
 
     cases = deep_cursors(app)
     times = []
@@ -261,8 +261,8 @@ def interleaved_rates(port: int, kinds: dict[str, list[str]], seconds: float, ro
 def product_paths(app, count: int = 200) -> list[str]:
     from sqlalchemy import select
 
-    from marketplace.extensions import db
-    from vendors.models import Product
+    from marketplace.core.extensions import db
+    from vendors.products.models import Product
 
     with app.app_context():
         ids = db.session.scalars(
@@ -306,7 +306,7 @@ def main() -> None:
                 + f" (catalogue ÷ floor by processor time: {cpu['floor'] / cpu['catalog']:.0%})"
             )
             with app.app_context():
-                from marketplace.extensions import db
+                from marketplace.core.extensions import db
 
                 db.engine.dispose()
             with gunicorn(url, workdir) as port:

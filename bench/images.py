@@ -5,7 +5,7 @@ orientation 6, with detail and sensor-like grain so the files are 3-5 MB like a 
 temporary folder, removed after. Each pipeline runs in its own process over the same photos,
 with the same output sizes and encoder settings:
 
-- ours: vendors.images.process_image (JPEG draft decoding, reducing resizes, each variant
+- ours: vendors.photos.images.process_image (JPEG draft decoding, reducing resizes, each variant
   derived from the one above it);
 - naive: open, full decode, exif_transpose, LANCZOS from full resolution for every variant;
 - libvips: pyvips thumbnail (shrink-on-load, auto-rotate) at the largest width, smaller
@@ -35,7 +35,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-images = importlib.import_module("vendors.images")
+images = importlib.import_module("vendors.photos.images")
 
 ROUNDS = 2
 FORMATS = (("webp", "WEBP", images.WEBP_OPTIONS), ("jpg", "JPEG", images.JPEG_OPTIONS))

@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalog import fresh_database  # noqa: E402
 from sales import free_port, print_server_errors, start_server  # noqa: E402
 
-from marketplace import create_app  # noqa: E402
+from marketplace.app import create_app  # noqa: E402
 from marketplace.catalog.scale import load_scale  # noqa: E402
-from marketplace.config import normalise_database_url  # noqa: E402
+from marketplace.core.config import normalise_database_url  # noqa: E402
+from marketplace.core.extensions import db  # noqa: E402
 from marketplace.demo import DEMO_PASSWORD, load_demo  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/11"
@@ -130,11 +130,14 @@ def build_data(config: dict, products: int) -> dict:
 def make_fair_live() -> tuple[int, list[str]]:
     """The demo fair that has a booth layout goes live today, every verified demo entrepreneur
     with products holding a free booth there (an approved application). Returns (fair id, e-mails)."""
-    from fairs.models import Application, ApplicationStatus, Booth, Fair, FairStatus
-    from marketplace.auth.models import User
-    from marketplace.timeutil import local_today
-    from vendors.demo_data import VERIFIED
-    from vendors.models import Product, VendorProfile
+    from fairs.applications.models import Application, ApplicationStatus
+    from fairs.fairs.models import Fair, FairStatus
+    from fairs.layout.models import Booth
+    from marketplace.core.auth.models import User
+    from marketplace.core.timeutil import local_today
+    from vendors.demo.data import VERIFIED
+    from vendors.products.models import Product
+    from vendors.profiles.models import VendorProfile
 
     fair = db.session.scalar(db.select(Fair).join(Booth).order_by(Fair.starts_on).limit(1))
     today = local_today()

@@ -58,10 +58,10 @@ sys.path.insert(0, str(ROOT))
 from load import Client, redis_reachable  # noqa: E402
 from sales import free_port, print_server_errors, start_server  # noqa: E402
 
-from marketplace import create_app  # noqa: E402
-from marketplace.config import normalise_database_url  # noqa: E402
+from marketplace.app import create_app  # noqa: E402
+from marketplace.core.config import normalise_database_url  # noqa: E402
+from marketplace.core.extensions import db  # noqa: E402
 from marketplace.demo import load_demo  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
 from tests.stripe_fake import StripeFake  # noqa: E402
 from tests.stripe_fake.server import FAKE_SECRET_KEY  # noqa: E402
 
@@ -162,7 +162,7 @@ class Rows:
         ).scalar_one()
 
     def product(self, stock: int) -> int:
-        from vendors.models import Product
+        from vendors.products.models import Product
 
         self.n += 1
         with self.app.app_context():
@@ -179,8 +179,10 @@ class Rows:
 
     def fair_with_application(self) -> tuple[int, int, list[int]]:
         """A fair preparing its day, three free booths, one approved application without one."""
-        from fairs.models import Application, ApplicationStatus, Booth, Fair, FairStatus
-        from marketplace.timeutil import local_today
+        from fairs.applications.models import Application, ApplicationStatus
+        from fairs.fairs.models import Fair, FairStatus
+        from fairs.layout.models import Booth
+        from marketplace.core.timeutil import local_today
 
         self.n += 1
         with self.app.app_context():

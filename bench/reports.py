@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from marketplace import create_app  # noqa: E402
-from marketplace.config import normalise_database_url  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
+from marketplace.app import create_app  # noqa: E402
+from marketplace.core.config import normalise_database_url  # noqa: E402
+from marketplace.core.extensions import db  # noqa: E402
 
 VENDORS = 300
 BATCH = 10_000
@@ -95,7 +95,7 @@ def run(url: str, engine_options: dict, scratch_dir: str, rows: int) -> dict:
         print(f"built in {time.perf_counter() - started:.1f} s")
         count_seconds = best_of(count_sales)
         scan_seconds = best_of(sum_sales)
-        from fairs.reports import fair_report
+        from fairs.reports.fair_sales import fair_report
 
         report_seconds = best_of(lambda: fair_report(fair_id))
         report = fair_report(fair_id)
@@ -122,8 +122,9 @@ def run(url: str, engine_options: dict, scratch_dir: str, rows: int) -> dict:
 
 def build_data(rows: int) -> int:
     """One fair, VENDORS vendors and `rows` sales (1 in 20 voided), inserted in batches."""
-    from fairs.models import Fair
-    from vendors.models import Sale, VendorProfile
+    from fairs.fairs.models import Fair
+    from vendors.profiles.models import VendorProfile
+    from vendors.sales.models import Sale
 
     rng = random.Random(2026)
     fair = Fair(

@@ -34,12 +34,13 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from marketplace import create_app  # noqa: E402
-from marketplace.auth import services  # noqa: E402
-from marketplace.auth.models import Role  # noqa: E402
-from marketplace.config import normalise_database_url  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
-from vendors.models import Product, VendorProfile, VendorStatus  # noqa: E402
+from marketplace.app import create_app  # noqa: E402
+from marketplace.core.auth import services  # noqa: E402
+from marketplace.core.auth.models import Role  # noqa: E402
+from marketplace.core.config import normalise_database_url  # noqa: E402
+from marketplace.core.extensions import db  # noqa: E402
+from vendors.products.models import Product  # noqa: E402
+from vendors.profiles.models import VendorProfile, VendorStatus  # noqa: E402
 
 PHONES_PER_VENDOR = 5
 PRODUCTS_PER_VENDOR = 4

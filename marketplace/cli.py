@@ -5,10 +5,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from marketplace.auth import services
-from marketplace.auth.models import Role
-from marketplace.errors import Refused
-from marketplace.extensions import db
+from marketplace.core.auth import services
+from marketplace.core.auth.models import Role
+from marketplace.core.errors import Refused
+from marketplace.core.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")

@@ -3,14 +3,14 @@
 from datetime import date
 
 from fairs.demo import load_fairs, load_past_fair
-from fairs.demo_applications import load_demo_applications
-from marketplace.auth import services
-from marketplace.auth.models import Role
-from marketplace.extensions import db
+from fairs.demo.applications import load_demo_applications
+from marketplace.core.auth import services
+from marketplace.core.auth.models import Role
+from marketplace.core.extensions import db
+from marketplace.core.timeutil import local_today
 from marketplace.orders.demo import load_orders
-from marketplace.timeutil import local_today
 from vendors.demo import load_vendors
-from vendors.demo_sales import load_demo_sales
+from vendors.demo.sales import load_demo_sales
 
 DEMO_PASSWORD = "demo-mercado-2026"
 

@@ -44,7 +44,7 @@ def get_metadata():
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave the search tables alone: the search migration owns them, not the models."""
-    from marketplace.search import SEARCH_TABLE_PREFIXES
+    from marketplace.catalog.search import SEARCH_TABLE_PREFIXES
 
     return not (type_ == "table" and reflected and name.startswith(SEARCH_TABLE_PREFIXES))
 

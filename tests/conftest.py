@@ -11,8 +11,8 @@ from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from marketplace import create_app
-from marketplace.database import db
+from marketplace.app import create_app
+from marketplace.core.database import db
 from tests.factories import Factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")

@@ -5,14 +5,13 @@ import json
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
 
-from marketplace import search
-from marketplace.catalog import listing, pages, queries, serialise
+from marketplace.catalog import listing, pages, queries, search, serialise
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import parse_filters
 from marketplace.catalog.http import conditional, data_etag
-from marketplace.database import read_in_autocommit
-from marketplace.errors import error_response
-from marketplace.timeutil import local_today
+from marketplace.core.database import read_in_autocommit
+from marketplace.core.errors import error_response
+from marketplace.core.timeutil import local_today
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 read_in_autocommit(bp)

@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 
 from marketplace.catalog.images import picture
 from marketplace.catalog.stock import stock_labels, stock_state
-from marketplace.i18n import format_money
-from marketplace.storage import Storage, get_storage
+from marketplace.core.i18n import format_money
+from marketplace.core.storage import Storage, get_storage
 
 #: Cards are half the screen on a phone and 15rem from tablet width up (catalog.css).
 SIZES = "(min-width: 48rem) 15rem, 50vw"

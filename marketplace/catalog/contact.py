@@ -1,4 +1,4 @@
-"""What a vendor published for buyers (the WhatsApp link itself is vendors.contact's)."""
+"""What a vendor published for buyers (the WhatsApp link itself is vendors.profiles.contact's)."""
 
 
 def public_contact(vendor) -> dict:

@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
-from fairs.models import PUBLIC_STATUSES, Fair
-from marketplace.extensions import db
-from marketplace.inputs import MAX_ID, has_forbidden_characters, to_int
-from marketplace.search import MAX_QUERY_CHARS
-from vendors.models import VendorProfile, VendorStatus
+from fairs.fairs.models import PUBLIC_STATUSES, Fair
+from marketplace.catalog.search import MAX_QUERY_CHARS
+from marketplace.core.extensions import db
+from marketplace.core.inputs import MAX_ID, has_forbidden_characters, to_int
+from vendors.profiles.models import VendorProfile, VendorStatus
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 SORTS = ("newest", "price_asc", "price_desc", "name")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from marketplace.storage import get_storage
+from marketplace.core.storage import get_storage
 
 #: Browsers pick the first <source> they support; JPEG (or whatever is left) is the fallback.
 _PREFERRED = ("avif", "webp")

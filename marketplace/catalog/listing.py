@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, and_, bindparam, or_, select, tuple_
 
-from fairs.models import Application, ApplicationStatus
-from marketplace import search
+from fairs.applications.models import Application, ApplicationStatus
+from marketplace.catalog import search
 from marketplace.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from marketplace.catalog.filters import CatalogFilters
 from marketplace.catalog.queries import CARD_COLUMNS, first_photo, visible_products
-from marketplace.extensions import db
-from vendors.models import Product, VendorProfile
+from marketplace.core.extensions import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile
 
 _STATEMENTS: dict[tuple, object] = {}
 

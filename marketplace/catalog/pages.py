@@ -7,11 +7,14 @@ from flask import abort
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from fairs.models import PUBLIC_STATUSES, Application, ApplicationStatus, Booth, Fair, FairStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.fairs.models import PUBLIC_STATUSES, Fair, FairStatus
+from fairs.layout.models import Booth
 from marketplace.catalog.queries import public_vendor_condition, visible_products
-from marketplace.extensions import db
-from marketplace.inputs import has_forbidden_characters
-from vendors.models import Product, ProductPhoto, VendorProfile
+from marketplace.core.extensions import db
+from marketplace.core.inputs import has_forbidden_characters
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorProfile
 
 
 @dataclass

@@ -5,9 +5,11 @@ Only visible, undeleted products of verified, undeleted vendors are ever listed 
 
 from sqlalchemy import Index, Text, and_, bindparam, cast, func, or_, select
 
-from fairs.models import Application, ApplicationStatus
-from marketplace.extensions import db
-from vendors.models import Image, Product, ProductPhoto, VendorProfile, VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from marketplace.core.extensions import db
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 # Declared here too (created by migration 0002_search) so the metadata knows them.
 Index("ix_products_created_id", Product.created_at, Product.id)

@@ -11,8 +11,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, insert, select
 
-from marketplace.extensions import db
-from vendors.models import Image, Product, ProductPhoto, VendorProfile, VendorStatus
+from marketplace.core.extensions import db
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorProfile, VendorStatus
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 SLUG_PREFIX = "escala-"

@@ -4,13 +4,14 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fairs.models import PUBLIC_STATUSES, Fair
+from fairs.fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.catalog.images import largest_url
 from marketplace.catalog.queries import public_vendor_condition, visible_products
 from marketplace.catalog.stock import stock_state
-from marketplace.database import read_in_autocommit
-from marketplace.extensions import db
-from vendors.models import Product, VendorProfile
+from marketplace.core.database import read_in_autocommit
+from marketplace.core.extensions import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile
 
 bp = Blueprint("seo", __name__)
 read_in_autocommit(bp)

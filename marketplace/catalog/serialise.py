@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from marketplace.catalog.images import variant_urls
 from marketplace.catalog.stock import stock_state
-from marketplace.extensions import db
-from vendors.models import Image, ProductPhoto
+from marketplace.core.extensions import db
+from vendors.photos.models import Image
+from vendors.products.models import ProductPhoto
 from vendors.taxonomy import CATEGORIES
 
 

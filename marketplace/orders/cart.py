@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from flask import session
 from flask_babel import gettext as _
 
-from marketplace.database import db
-from vendors.models import Product, VendorProfile, VendorStatus
+from marketplace.core.database import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 KEY = "cart"
 MAX_PER_LINE = 99

@@ -1,9 +1,10 @@
 """A demo order so the vendors' and organisers' order pages are not empty on a fresh install."""
 
-from marketplace.database import db
+from marketplace.core.database import db
 from marketplace.orders import services
 from marketplace.orders.models import Order
-from vendors.models import Product, VendorProfile, VendorStatus
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 DEMO_CODE = "DEMPED23"
 

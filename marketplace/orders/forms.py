@@ -13,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from marketplace.forms import Form, email_field, strip
-from marketplace.submissions import OnceForm
+from marketplace.core.forms import Form, email_field, strip
+from marketplace.core.submissions import OnceForm
 
 #: Honduran numbers: 8 digits starting 2 or 3 (land lines), 7, 8 or 9 (mobiles), +504 optional.
 PHONE_RE = re.compile(r"^(?:\+?504)?([23789]\d{7})$")

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from marketplace.states import Lifecycle
-from vendors.models import Product, VendorProfile
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from marketplace.core.states import Lifecycle
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile
 
 
 class OrderStatus(enum.StrEnum):

@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import audit
-from marketplace.auth.models import User, utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
+from marketplace.core import audit
+from marketplace.core.auth.models import User, utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from marketplace.orders import sales_link
 from marketplace.orders.models import (
     LINE_STATES,
@@ -40,7 +40,7 @@ from marketplace.orders.services import (
     release_stock,
 )
 from marketplace.payments import LineItem, PaymentProvider, PaymentState, PaymentUnavailable
-from vendors.models import PaymentMethod
+from vendors.sales.models import PaymentMethod
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ remain, records a new sale for them under a key derived from the refund.
 
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.auth.models import User, utcnow
-from marketplace.database import db
-from vendors.models import Sale
+from marketplace.core.auth.models import User, utcnow
+from marketplace.core.database import db
+from vendors.sales.models import Sale
 
 
 def line_key(line, refund_id: int | None = None) -> str:

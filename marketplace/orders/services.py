@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
-from marketplace import audit
-from marketplace.auth.models import User, utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
+from marketplace.core import audit
+from marketplace.core.auth.models import User, utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from marketplace.orders import sales_link
 from marketplace.orders.models import (
     LINE_STATES,
@@ -32,7 +32,8 @@ from marketplace.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from vendors.models import PaymentMethod, Product
+from vendors.products.models import Product
+from vendors.sales.models import PaymentMethod
 
 log = logging.getLogger(__name__)
 

@@ -114,8 +114,8 @@ def _gunicorn(env: dict, log_name: str):
 def live_app(live_server, live_database):
     """The app built in this process on the live server's database, for arranging what a
     journey needs through the app's own services (push `live_app.app_context()` to use it)."""
-    from marketplace import create_app
-    from marketplace.database import db
+    from marketplace.app import create_app
+    from marketplace.core.database import db
 
     app = create_app(
         {

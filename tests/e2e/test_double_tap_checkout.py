@@ -63,9 +63,10 @@ def double_tap(page, button, path_glob: str) -> int:
 @pytest.fixture
 def product_id(live_app) -> int:
     """A product of its own for each test, with stock to spare (a double order must fit)."""
-    from marketplace.auth.models import User
-    from marketplace.database import db
-    from vendors.models import Product, VendorProfile
+    from marketplace.core.auth.models import User
+    from marketplace.core.database import db
+    from vendors.products.models import Product
+    from vendors.profiles.models import VendorProfile
 
     with live_app.app_context():
         vendor = db.session.scalar(
@@ -87,7 +88,7 @@ def product_id(live_app) -> int:
 
 def counts(live_app, email: str) -> tuple[int, int]:
     """(orders, payment attempts) of this buyer."""
-    from marketplace.database import db
+    from marketplace.core.database import db
     from marketplace.orders.models import Order, Payment
 
     with live_app.app_context():

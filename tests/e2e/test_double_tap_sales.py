@@ -3,9 +3,10 @@ key per intended sale and ignores taps while that sale is on its way. Needs Chro
 
 import pytest
 
-from marketplace.database import db
+from marketplace.core.database import db
 from tests.e2e import test_sales_offline as offline
-from vendors.models import Product, Sale
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 pytestmark = pytest.mark.skipif(not offline.CHROMIUM, reason="Chromium is not installed")
 server = offline.server

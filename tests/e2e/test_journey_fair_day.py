@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from fairs.applications import Choices, apply, decide
-from fairs.booking import assign_booth
-from fairs.models import Application, FairStatus
-from fairs.services import FairDetails, change_status, create_fair, generate_layout
-from marketplace.auth.models import Role
-from marketplace.auth.services import create_user, find_user
-from marketplace.database import db
-from marketplace.timeutil import local_today
+from fairs.applications.models import Application
+from fairs.applications.services import Choices, apply, decide
+from fairs.assignment.booking import assign_booth
+from fairs.fairs.models import FairStatus
+from fairs.fairs.services import FairDetails, change_status, create_fair, generate_layout
+from marketplace.core.auth.models import Role
+from marketplace.core.auth.services import create_user, find_user
+from marketplace.core.database import db
+from marketplace.core.timeutil import local_today
 from tests.e2e.journey_steps import (
     ORGANISER,
     VIEWPORT_IDS,
@@ -31,9 +32,9 @@ from tests.e2e.journey_steps import (
     follow_menu,
     sign_in,
 )
-from vendors.models import Sale
-from vendors.products import ProductFields, create_product
-from vendors.profiles import complete_profile, verify_vendor
+from vendors.products.services import ProductFields, create_product
+from vendors.profiles.services import complete_profile, verify_vendor
+from vendors.sales.models import Sale
 
 PASSWORD = "nacatamal-de-cerdo-5"
 

@@ -8,8 +8,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from marketplace.database import db
-from vendors.models import Product, Sale
+from marketplace.core.database import db
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")

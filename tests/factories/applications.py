@@ -3,9 +3,11 @@
 import itertools
 import string
 
-from fairs.models import Application, ApplicationStatus, Booth
-from marketplace.database import db
-from vendors.models import Product, VendorProfile, VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.layout.models import Booth
+from marketplace.core.database import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 _seq = itertools.count(1)
 

@@ -3,9 +3,12 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from fairs.models import Application, ApplicationStatus, Booth
-from marketplace.database import db
-from vendors.models import Image, Product, ProductPhoto, VendorProfile, VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.layout.models import Booth
+from marketplace.core.database import db
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 _seq = itertools.count(1)
 

@@ -3,10 +3,10 @@
 import itertools
 from datetime import date, timedelta
 
-from fairs.models import Fair, FairStatus
-from marketplace.auth import services
-from marketplace.auth.models import Role
-from marketplace.database import db
+from fairs.fairs.models import Fair, FairStatus
+from marketplace.core.auth import services
+from marketplace.core.auth.models import Role
+from marketplace.core.database import db
 
 PASSWORD = "correct-horse-9"
 _seq = itertools.count(1)

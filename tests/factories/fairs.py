@@ -2,11 +2,12 @@
 
 import itertools
 
-from fairs.layout import generate_layout
-from fairs.models import Application, ApplicationStatus, FairStatus
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from vendors.models import VendorProfile, VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.fairs.models import FairStatus
+from fairs.layout.services import generate_layout
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 _seq = itertools.count(1)
 

@@ -2,9 +2,10 @@
 
 import itertools
 
-from marketplace.auth.models import Role
-from marketplace.database import db
-from vendors.models import Product, VendorProfile, VendorStatus
+from marketplace.core.auth.models import Role
+from marketplace.core.database import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 _seq = itertools.count(1)
 

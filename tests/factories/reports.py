@@ -3,9 +3,11 @@
 import itertools
 from datetime import UTC, datetime
 
-from fairs.models import Application, ApplicationStatus, Booth
-from marketplace.database import db
-from vendors.models import Sale, VendorProfile
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.layout.models import Booth
+from marketplace.core.database import db
+from vendors.profiles.models import VendorProfile
+from vendors.sales.models import Sale
 
 _seq = itertools.count(1)
 

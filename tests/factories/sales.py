@@ -3,13 +3,16 @@
 import itertools
 import uuid
 
-from fairs.models import Application, ApplicationStatus, Booth, Fair, FairStatus
-from marketplace.auth import services
-from marketplace.auth.models import Role
-from marketplace.database import db
-from marketplace.timeutil import local_today
-from vendors.ledger import SaleInput, record_sale
-from vendors.models import Product, VendorProfile, VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.fairs.models import Fair, FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.auth import services
+from marketplace.core.auth.models import Role
+from marketplace.core.database import db
+from marketplace.core.timeutil import local_today
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
+from vendors.sales.ledger import SaleInput, record_sale
 
 _shop_seq = itertools.count(1)
 

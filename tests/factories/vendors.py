@@ -2,10 +2,10 @@
 
 import itertools
 
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from vendors.models import VendorProfile, VendorStatus
-from vendors.profiles import slugify
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from vendors.profiles.models import VendorProfile, VendorStatus
+from vendors.profiles.services import slugify
 
 _seq = itertools.count(1)
 

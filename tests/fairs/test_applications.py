@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from fairs.models import Application, ApplicationStatus, Booth, Circuit, FairStatus
-from marketplace.audit import AuditEntry
-from marketplace.database import db
-from marketplace.timeutil import local_today
-from vendors.models import VendorStatus
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.fairs.models import Circuit, FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
+from marketplace.core.timeutil import local_today
+from vendors.profiles.models import VendorStatus
 
 S = ApplicationStatus
 
@@ -116,8 +118,8 @@ def test_applying_twice_is_a_clear_message(client, make, vendor):
 
 
 def test_the_service_refuses_a_second_application_too(app, make):
-    from fairs.applications import Choices, apply
-    from marketplace.errors import Refused
+    from fairs.applications.services import Choices, apply
+    from marketplace.core.errors import Refused
 
     fair, vendor = make.fair(), make.applicant()
     make.application(fair, vendor)
@@ -337,7 +339,7 @@ def test_entrepreneurs_cannot_call_organiser_actions(client, make, vendor, path)
 
 
 def test_demo_applications_wait_for_vendors_and_run_once(app, make):
-    from fairs.demo_applications import load_demo_applications
+    from fairs.demo.applications import load_demo_applications
 
     past = make.fair(status=FairStatus.FINISHED, starts_on=date.today() - timedelta(days=60))
     upcoming = make.fair(city="Tegucigalpa")

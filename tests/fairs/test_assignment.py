@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from fairs.assignment import (
+from fairs.assignment.plan import (
     UNASSIGNED_REASONS,
     BoothSlot,
     Request,

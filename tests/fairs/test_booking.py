@@ -5,12 +5,13 @@ import threading
 
 import pytest
 
-from fairs import booking
-from fairs.auto_assignment import preview_auto_assignment, save_auto_assignment
-from fairs.models import Application, ApplicationStatus, Booth
-from marketplace.audit import AuditEntry
-from marketplace.database import db
-from marketplace.errors import Refused
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.assignment import booking
+from fairs.assignment.auto import preview_auto_assignment, save_auto_assignment
+from fairs.layout.models import Booth
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 
 S = ApplicationStatus
 
@@ -230,7 +231,7 @@ def test_two_organisers_assigning_the_same_booth_at_once_one_wins(app, make, fai
     outcomes: list[str] = []
 
     def organiser(user_id: int, application_id: int) -> None:
-        from marketplace.auth.models import User
+        from marketplace.core.auth.models import User
 
         with app.app_context(), app.test_request_context():
             user = db.session.get(User, user_id)

@@ -2,8 +2,8 @@
 
 from xml.etree import ElementTree
 
-from fairs.booth_map import Occupant, render_booth_map
-from fairs.models import Booth
+from fairs.layout.booth_map import Occupant, render_booth_map
+from fairs.layout.models import Booth
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -4,10 +4,11 @@ from datetime import time, timedelta
 
 import pytest
 
-from fairs.models import Application, FairStatus
-from marketplace.audit import history
-from marketplace.database import db
-from marketplace.timeutil import local_today
+from fairs.applications.models import Application
+from fairs.fairs.models import FairStatus
+from marketplace.core.audit import history
+from marketplace.core.database import db
+from marketplace.core.timeutil import local_today
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from fairs.models import Application, Fair, FairStatus
-from marketplace.audit import AuditEntry, history
-from marketplace.database import db
+from fairs.applications.models import Application
+from fairs.fairs.models import Fair, FairStatus
+from marketplace.core.audit import AuditEntry, history
+from marketplace.core.database import db
 
 NEXT_YEAR = date.today().year + 1
 
@@ -224,7 +225,7 @@ def test_unknown_fair_is_404(client, organizer, url):
 
 def test_circuit_page_shows_who_attends_which_fair(client, organizer, make):
     client.post("/admin/circuits", data={"name": "Circuito de agosto"})
-    from fairs.models import Circuit
+    from fairs.fairs.models import Circuit
 
     circuit = db.session.scalar(db.select(Circuit))
     start = date.today() + timedelta(days=60)
@@ -250,7 +251,7 @@ def test_circuit_page_shows_who_attends_which_fair(client, organizer, make):
 
 def test_fair_form_offers_circuits(client, organizer, make):
     client.post("/admin/circuits", data={"name": "Circuito de agosto"})
-    from fairs.models import Circuit
+    from fairs.fairs.models import Circuit
 
     circuit = db.session.scalar(db.select(Circuit))
     client.post(
@@ -280,8 +281,8 @@ def test_pages_speak_english_when_asked(client, organizer, make):
 
 
 def test_service_refuses_a_circuit_that_does_not_exist(app, make):
-    from fairs import services
-    from marketplace.errors import Refused
+    from fairs.fairs import services
+    from marketplace.core.errors import Refused
 
     details = services.FairDetails(
         name="Feria",

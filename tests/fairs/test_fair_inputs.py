@@ -5,8 +5,8 @@ import base64
 
 import pytest
 
-from fairs.models import Application, ApplicationStatus
-from marketplace.database import db
+from fairs.applications.models import Application, ApplicationStatus
+from marketplace.core.database import db
 
 TOO_BIG = str(2**63)
 

@@ -6,12 +6,16 @@ import threading
 
 import pytest
 
-from fairs import applications, booking, services
-from fairs.models import Application, ApplicationStatus, Booth, Fair, FairStatus
-from marketplace.audit import AuditEntry
-from marketplace.auth.models import User
-from marketplace.database import db
-from marketplace.errors import Refused
+from fairs.applications import services as applications
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.assignment import booking
+from fairs.fairs import services
+from fairs.fairs.models import Fair, FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.audit import AuditEntry
+from marketplace.core.auth.models import User
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 
 pytestmark = pytest.mark.postgres
 

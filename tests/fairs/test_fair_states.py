@@ -6,22 +6,18 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from fairs import applications, booking, services
-from fairs.applications import DECISIONS, Choices
-from fairs.models import (
-    APPLICATION_TRANSITIONS,
-    FAIR_TRANSITIONS,
-    Application,
-    ApplicationStatus,
-    Booth,
-    Fair,
-    FairStatus,
-)
-from marketplace.auth.models import User
-from marketplace.database import db
-from marketplace.errors import Refused
+from fairs.applications import services as applications
+from fairs.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationStatus
+from fairs.applications.services import DECISIONS, Choices
+from fairs.assignment import booking
+from fairs.fairs import services
+from fairs.fairs.models import FAIR_TRANSITIONS, Fair, FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.auth.models import User
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from tests.factories import Factories
-from vendors.models import VendorProfile
+from vendors.profiles.models import VendorProfile
 
 VENDORS = 3
 BOOTHS = 3

@@ -1,10 +1,12 @@
 """A form or button sent twice with its one-time key (a double tap, a retry on a weak signal)
 acts once, and the repeat is answered with the first outcome."""
 
-from fairs.models import Application, ApplicationStatus, Booth, Fair, FairStatus
-from marketplace.audit import AuditEntry
-from marketplace.database import db
-from marketplace.submissions import Submission
+from fairs.applications.models import Application, ApplicationStatus
+from fairs.fairs.models import Fair, FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
+from marketplace.core.submissions import Submission
 
 KEY = "same-key-0123456789abcdef"
 
@@ -102,7 +104,7 @@ def test_a_refused_submission_can_be_sent_again_with_its_key(client, make, auth)
 
 
 def make_approved(application_id: int) -> None:
-    from fairs.applications import decide
+    from fairs.applications.services import decide
 
     decide(None, db.session.get(Application, application_id), ApplicationStatus.APPROVED.value)
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from fairs.models import FairStatus
+from fairs.fairs.models import FairStatus
 
 
 def test_list_has_only_published_fairs_soonest_first(client, make):

@@ -1,10 +1,11 @@
 """Demo data: every demo fair has a booth layout, and a finished fair sits in the recent past."""
 
 from fairs.demo import PAST_FAIR_SLUG
-from fairs.models import Booth, Fair
-from marketplace.database import db
+from fairs.fairs.models import Fair
+from fairs.layout.models import Booth
+from marketplace.core.database import db
+from marketplace.core.timeutil import local_today
 from marketplace.demo import load_demo
-from marketplace.timeutil import local_today
 
 
 def test_demo_fairs_have_layouts_and_loading_twice_changes_nothing(app):

@@ -2,9 +2,10 @@
 
 import pytest
 
-from fairs.models import Booth, FairStatus
-from marketplace.audit import history
-from marketplace.database import db
+from fairs.fairs.models import FairStatus
+from fairs.layout.models import Booth
+from marketplace.core.audit import history
+from marketplace.core.database import db
 
 
 def booth_codes(fair_id) -> list[str]:

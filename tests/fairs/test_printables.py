@@ -2,7 +2,7 @@
 
 import pytest
 
-from fairs.models import FairStatus
+from fairs.fairs.models import FairStatus
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_qr_sheet_has_one_card_per_occupied_booth(client, organizer, fair):
 
 
 def test_qr_code_encodes_the_vendor_page(app, fair):
-    from fairs.links import vendor_url
+    from fairs.fairs.links import vendor_url
 
     with app.test_request_context(base_url="https://mercado.example.hn"):
         assert (

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from fairs.models import FairStatus
+from fairs.fairs.models import FairStatus
 from marketplace.catalog.pages import upcoming_visits
-from marketplace.timeutil import local_today
+from marketplace.core.timeutil import local_today
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_a_vendors_upcoming_fairs_with_their_booths(app, make):
     application = make.booth_occupant(past, past.booths[0])
     vendor_id = application.vendor_id
     assert upcoming_visits(vendor_id, today) == []
-    from fairs.models import Application
-    from marketplace.database import db
+    from fairs.applications.models import Application
+    from marketplace.core.database import db
 
     for fair, booth in (
         (later, later.booths[1]),

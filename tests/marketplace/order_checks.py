@@ -1,9 +1,10 @@
 """Invariants of orders, money, stock and the ledger, checked by the race and state tests."""
 
-from marketplace.database import db
+from marketplace.core.database import db
 from marketplace.orders import sales_link
 from marketplace.orders.models import Order, OrderLine, Payment, Refund
-from vendors.models import Product, Sale
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 
 def held(line: OrderLine) -> tuple[int, int]:

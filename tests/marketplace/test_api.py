@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.catalog.filters import MAX_LIMIT
-from vendors.models import VendorStatus
+from vendors.profiles.models import VendorStatus
 
 
 def get(client, url, **params):

@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from fairs.models import FairStatus
-from marketplace.auth.models import Role
+from fairs.fairs.models import FairStatus
+from marketplace.core.auth.models import Role
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 CONFORMANCE = [

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import text
 
-from marketplace import create_app
-from marketplace.auth.models import User
-from marketplace.config import ConfigError
-from marketplace.database import db
-from marketplace.extensions import limiter
+from marketplace.app import create_app
+from marketplace.core.auth.models import User
+from marketplace.core.config import ConfigError
+from marketplace.core.database import db
+from marketplace.core.extensions import limiter
 
 
 def test_production_refuses_to_start_without_secrets(tmp_path, monkeypatch):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.auth.models import Role, User
-from marketplace.database import db
+from marketplace.core.auth.models import Role, User
+from marketplace.core.database import db
 from tests.factories import PASSWORD
 
 
@@ -192,7 +192,7 @@ def test_reset_for_unknown_email_looks_the_same_and_sends_nothing(app, client):
 
 def test_expired_and_forged_reset_links_are_refused(app, client, make):
     user = make.user(email="ana@example.hn")
-    from marketplace.auth.services import make_reset_token
+    from marketplace.core.auth.services import make_reset_token
 
     token = make_reset_token(user)
     app.config["PASSWORD_RESET_MAX_AGE"] = -1

@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import event
 
-from fairs.models import FairStatus
-from marketplace.database import db
-from vendors.models import VendorStatus
+from fairs.fairs.models import FairStatus
+from marketplace.core.database import db
+from vendors.profiles.models import VendorStatus
 
 EN = {"Accept-Language": "en"}
 
@@ -114,7 +114,7 @@ def test_a_fair_only_counts_approved_vendors(client, make):
     fair = make.fair()
     waiting = make.listed_vendor()
     make.listed_product(vendor=waiting)
-    from fairs.models import ApplicationStatus
+    from fairs.applications.models import ApplicationStatus
 
     make.at_fair(waiting, fair, status=ApplicationStatus.SUBMITTED)
     assert product_ids(page(client, f"/catalog?fair={fair.slug}")[1]) == []

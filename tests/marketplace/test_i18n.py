@@ -7,10 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_babel import force_locale, format_date, format_time
 
-from marketplace.database import db
-from marketplace.i18n import format_money
-from marketplace.search import SEARCH_TABLE_PREFIXES
-from marketplace.translations import missing
+from marketplace.catalog.search import SEARCH_TABLE_PREFIXES
+from marketplace.core.database import db
+from marketplace.core.i18n import format_money
+from marketplace.core.translations import missing
 
 
 def test_every_string_has_a_spanish_translation():

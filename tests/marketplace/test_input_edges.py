@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from marketplace import create_app
-from marketplace.auth.models import Role
-from marketplace.inputs import MAX_ID, IdConverter
+from marketplace.app import create_app
+from marketplace.core.auth.models import Role
+from marketplace.core.inputs import MAX_ID, IdConverter
 
 PASSWORD = "correct-horse-9"
 OUT_OF_RANGE = (2**63, 2**31, 0)
@@ -205,8 +205,8 @@ def test_the_booth_sale_form_never_answers_5xx(clients, product, quantity):
     ],
 )
 def test_the_sales_api_answers_a_wrong_body_with_4xx_and_stores_nothing(clients, data):
-    from marketplace.database import db
-    from vendors.models import Sale
+    from marketplace.core.database import db
+    from vendors.sales.models import Sale
 
     response = clients["entrepreneur"].post("/api/v1/sales", json=data)
     assert 400 <= response.status_code < 500

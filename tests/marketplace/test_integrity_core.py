@@ -6,15 +6,15 @@ import pytest
 from flask import url_for
 from wtforms import StringField
 
-from fairs.models import FAIR_TRANSITIONS, Fair, FairStatus
-from marketplace import create_app
-from marketplace.audit import AuditEntry
-from marketplace.database import db
-from marketplace.errors import Refused
-from marketplace.forms import Form
-from marketplace.inputs import MAX_ID, to_id, to_int
-from marketplace.states import Lifecycle
-from marketplace.submissions import Submission, claim, done, new_key
+from fairs.fairs.models import FAIR_TRANSITIONS, Fair, FairStatus
+from marketplace.app import create_app
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
+from marketplace.core.forms import Form
+from marketplace.core.inputs import MAX_ID, to_id, to_int
+from marketplace.core.states import Lifecycle
+from marketplace.core.submissions import Submission, claim, done, new_key
 
 FAIR_STATES = Lifecycle(Fair, FAIR_TRANSITIONS)
 
@@ -315,7 +315,7 @@ def test_two_moves_at_once_one_wins_and_the_other_is_told(app, make):
 def test_prune_forgets_only_old_keys(runner):
     from datetime import timedelta
 
-    from marketplace.auth.models import utcnow
+    from marketplace.core.auth.models import utcnow
 
     db.session.add_all(
         [

@@ -10,16 +10,16 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.auth.models import User, utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
+from marketplace.core.auth.models import User, utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from marketplace.orders import paying, services
 from marketplace.orders.models import Order, OrderLine, Payment, Refund
-from marketplace.orders.routes import order_link
+from marketplace.orders.views import order_link
 from marketplace.payments import get_provider
 from tests.marketplace.order_checks import check_all
 from tests.marketplace.test_payments import WEBHOOK
-from vendors.models import Product
+from vendors.products.models import Product
 
 pytestmark = pytest.mark.postgres
 
@@ -277,7 +277,7 @@ def test_expiry_racing_a_late_payment_ends_consistent(app, make, stripe_on):
 def test_two_organisers_paying_out_one_balance_at_once_pay_it_once(app, make, stripe_on):
     from datetime import date
 
-    from marketplace import payouts
+    from marketplace.orders import payouts
     from marketplace.orders.models import VendorPayout
 
     order_id, session_id, product = online_order(app, make, quantity=1, price=10000)

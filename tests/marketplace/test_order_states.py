@@ -17,9 +17,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from marketplace.auth.models import Role, User, utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
+from marketplace.core.auth.models import Role, User, utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from marketplace.orders import paying, services
 from marketplace.orders.models import (
     ORDER_STATES,
@@ -30,11 +30,12 @@ from marketplace.orders.models import (
     Payment,
     VendorPayout,
 )
-from marketplace.orders.routes import order_link
+from marketplace.orders.views import order_link
 from marketplace.payments import PaymentState, get_provider
 from tests.factories import Factories
 from tests.marketplace.order_checks import check_all, live_sales
-from vendors.models import Product, Sale
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 START = 6
 OK, NO = "http://shop.test/ok", "http://shop.test/no"

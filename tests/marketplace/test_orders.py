@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
 from marketplace.orders.models import Order, OrderLine
-from vendors.models import Product, Sale
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 
 @pytest.fixture(autouse=True)
@@ -310,7 +311,7 @@ def test_the_demo_order_is_loaded_once(make):
 
 
 def test_guest_checkouts_are_rate_limited(app, client, make):
-    from marketplace.extensions import limiter
+    from marketplace.core.extensions import limiter
 
     limiter.reset()
     app.config["CHECKOUT_RATE_LIMIT"] = "2 per minute"
@@ -324,7 +325,7 @@ def test_guest_checkouts_are_rate_limited(app, client, make):
 
 
 def test_the_payouts_csv_keeps_formulas_as_text(make):
-    from marketplace import payouts
+    from marketplace.orders import payouts
 
     vendor = make.shop_vendor(name="=HYPERLINK(1)")
     order = make.placed_order([(make.shop_product(vendor=vendor), 1)], choice="online")

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from marketplace import payouts
-from marketplace.database import db
+from marketplace.core.database import db
+from marketplace.orders import payouts
 from marketplace.orders.models import OrderStatus, VendorPayout
 
 

@@ -12,18 +12,18 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.catalog.cursor import InvalidCursor, decode_cursor, encode_cursor
 from marketplace.catalog.filters import MAX_LIMIT, MAX_PRICE, parse_filters
-from marketplace.forms import Form
-from marketplace.inputs import (
+from marketplace.core.forms import Form
+from marketplace.core.inputs import (
     FORBIDDEN_CHARACTERS,
     MAX_ID,
     has_forbidden_characters,
     to_id,
     to_int,
 )
-from vendors import sales_forms
-from vendors.contact import normalise_phone
-from vendors.prices import MAX_PRICE as MAX_PRODUCT_PRICE
-from vendors.prices import PriceError, parse_lempiras
+from vendors.products.prices import MAX_PRICE as MAX_PRODUCT_PRICE
+from vendors.products.prices import PriceError, parse_lempiras
+from vendors.profiles.contact import normalise_phone
+from vendors.sales import forms as sales_forms
 
 QUICK = settings(
     max_examples=150,

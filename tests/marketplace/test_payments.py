@@ -5,11 +5,12 @@ import time
 
 import pytest
 
-from marketplace.database import db
+from marketplace.core.database import db
 from marketplace.orders import paying
 from marketplace.orders.models import Order, Payment, ProviderEvent
 from tests.stripe_fake.server import sign
-from vendors.models import Product, Sale
+from vendors.products.models import Product
+from vendors.sales.models import Sale
 
 WEBHOOK = "/payments/stripe/webhook"
 
@@ -360,7 +361,7 @@ def test_the_same_event_delivered_twice_at_once_pays_once(app, client, make, str
 def test_the_order_page_speaks_spanish_by_default(client, make):
     product = make.shop_product()
     order = make.placed_order([(product, 1)])
-    from marketplace.orders.routes import order_link
+    from marketplace.orders.views import order_link
 
     with client.application.test_request_context():
         link = order_link(order)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from marketplace.database import db
+from marketplace.core.database import db
 from marketplace.orders.models import Order, OrderLine, Refund
 from tests.marketplace.test_payments import deliver, order_online, session_id_of, stock_of
-from vendors.models import Sale
+from vendors.sales.models import Sale
 
 
 @pytest.fixture(autouse=True)

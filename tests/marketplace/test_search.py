@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from marketplace import search
-from marketplace.database import db
-from vendors.models import Product
+from marketplace.catalog import search
+from marketplace.core.database import db
+from vendors.products.models import Product
 
 EN = {"Accept-Language": "en"}
 

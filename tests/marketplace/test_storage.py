@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 from moto.server import ThreadedMotoServer
 
-from marketplace import storage as media
-from marketplace.storage import LocalStorage, S3Storage, StorageError, storage_from_url
+from marketplace.core import storage as media
+from marketplace.core.storage import LocalStorage, S3Storage, StorageError, storage_from_url
 from tests import images_factory as factory
-from vendors.images import ImageError, process_image
+from vendors.photos.images import ImageError, process_image
 
 KEY = "img/ab/abcdef0123456789/640.webp"
 

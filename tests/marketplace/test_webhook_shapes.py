@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from marketplace.database import db
+from marketplace.core.database import db
 from marketplace.orders.models import Order, Payment, ProviderEvent
 from tests.marketplace.test_payments import WEBHOOK, order_online, session_id_of
 from tests.stripe_fake.fixtures import WEBHOOK_SECRET
@@ -64,8 +64,8 @@ SHAPES = {
 @pytest.fixture
 def webhook_log(caplog, monkeypatch):
     """The webhook's log; Alembic's logging set-up in the migrations disables existing loggers."""
-    monkeypatch.setattr(logging.getLogger("marketplace.payments.routes"), "disabled", False)
-    with caplog.at_level(logging.WARNING, logger="marketplace.payments.routes"):
+    monkeypatch.setattr(logging.getLogger("marketplace.payments.views"), "disabled", False)
+    with caplog.at_level(logging.WARNING, logger="marketplace.payments.views"):
         yield caplog
 
 

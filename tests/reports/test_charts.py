@@ -1,7 +1,7 @@
 """The SVG bar charts: accessible, proportional and safe with any label."""
 
-from marketplace.charts import bar_chart
-from marketplace.i18n import format_money
+from marketplace.core.charts import bar_chart
+from marketplace.core.i18n import format_money
 
 
 def test_bars_are_proportional_and_labelled():

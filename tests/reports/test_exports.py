@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from fairs.models import FairStatus
+from fairs.fairs.models import FairStatus
 
 HEADERS = [
     "Fecha",

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
-from fairs.models import FairStatus
-from fairs.reports import fair_report
-from marketplace.database import db
+from fairs.fairs.models import FairStatus
+from fairs.reports.fair_sales import fair_report
+from marketplace.core.database import db
 
 
 def at(hour, minute=0, day=15):

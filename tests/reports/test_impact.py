@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from fairs.impact import Period, impact_report, parse_period, protected_groups
+from fairs.reports.impact import Period, impact_report, parse_period, protected_groups
 
 AUGUST = Period(date(2026, 8, 1), date(2026, 8, 31))
 

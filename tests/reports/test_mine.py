@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from marketplace.sqltime import utc_bounds
-from marketplace.timeutil import local_today
-from vendors.sales_report import best_products, by_payment, today_total
+from marketplace.core.sqltime import utc_bounds
+from marketplace.core.timeutil import local_today
+from vendors.sales.report import best_products, by_payment, today_total
 
 
 def test_today_is_the_tegucigalpa_day_and_voided_sales_never_count(make):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from marketplace.extensions import limiter
+from marketplace.core.extensions import limiter
 
 PROFILE = {
     "business_name": "Café Doña Rosa",

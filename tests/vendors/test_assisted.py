@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.auth.models import User, utcnow
-from marketplace.database import db
+from marketplace.core.auth.models import User, utcnow
+from marketplace.core.database import db
 from tests.vendors.conftest import profile_data
-from vendors.assisted import new_claim_code
-from vendors.models import VendorProfile, VendorStatus
+from vendors.profiles.assisted import new_claim_code
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_no_code_for_an_account_its_owner_already_uses(client, make, organizer):
 RATE_LIMIT_SCRIPT = """
 import sys, tempfile
 from flask_migrate import upgrade
-from marketplace import create_app
+from marketplace.app import create_app
 folder = tempfile.mkdtemp()
 app = create_app({"APP_ENV": "testing", "RATELIMIT_ENABLED": True, "INSTANCE_PATH": folder,
                   "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/claim.db",

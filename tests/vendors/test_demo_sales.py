@@ -3,11 +3,11 @@
 from collections import Counter
 from datetime import timedelta
 
-from fairs.models import FairStatus
-from marketplace.database import db
-from marketplace.timeutil import LOCAL_TZ, local_today
-from vendors.demo_sales import load_demo_sales
-from vendors.models import Sale
+from fairs.fairs.models import FairStatus
+from marketplace.core.database import db
+from marketplace.core.timeutil import LOCAL_TZ, local_today
+from vendors.demo.sales import load_demo_sales
+from vendors.sales.models import Sale
 
 
 def test_demo_sales_fill_the_last_finished_fair_once(make):

@@ -4,15 +4,17 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from marketplace.storage import get_storage
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from tests.vendors.test_products import count, jpeg
-from vendors import image_cli, products
-from vendors.images import process_image
-from vendors.models import Image, Product, ProductPhoto
-from vendors.photos import store_images
-from vendors.products import ProductFields
+from vendors.photos import cli as image_cli
+from vendors.photos.images import process_image
+from vendors.photos.models import Image
+from vendors.photos.uploads import store_images
+from vendors.products import services as products
+from vendors.products.models import Product, ProductPhoto
+from vendors.products.services import ProductFields
 
 FIELDS = ProductFields("Jabón de avena", "", "beauty", 8000, 10, True)
 

@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from PIL import Image
 
 from tests import images_factory as factory
-from vendors import images
-from vendors.images import ImageError, process_image
+from vendors.photos import images
+from vendors.photos.images import ImageError, process_image
 
 NOT_A_PHOTO = "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
 TOO_MANY_PIXELS = "This photo has more than 40 megapixels. Please use a smaller photo."
@@ -242,7 +242,7 @@ def test_every_message_has_a_spanish_translation():
     with path.open("rb") as po:
         catalogue = read_po(po)
     extracted = extract_from_file(
-        "python", str(ROOT / "vendors" / "images.py"), keywords={"lazy_gettext": None}
+        "python", str(ROOT / "vendors" / "photos" / "images.py"), keywords={"lazy_gettext": None}
     )
     msgids = [msgid for _, msgid, _, _ in extracted]
     assert len(msgids) == 5

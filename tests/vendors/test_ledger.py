@@ -4,13 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from fairs.models import FairStatus
-from marketplace.auth.models import utcnow
-from marketplace.database import db
-from marketplace.errors import Refused
-from marketplace.timeutil import local_today
-from vendors.ledger import SaleInput, record_sale, void_sale
-from vendors.models import Product, Sale
+from fairs.fairs.models import FairStatus
+from marketplace.core.auth.models import utcnow
+from marketplace.core.database import db
+from marketplace.core.errors import Refused
+from marketplace.core.timeutil import local_today
+from vendors.products.models import Product
+from vendors.sales.ledger import SaleInput, record_sale, void_sale
+from vendors.sales.models import Sale
 
 
 def count_sales() -> int:

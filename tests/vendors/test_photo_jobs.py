@@ -8,12 +8,13 @@ import time
 import pytest
 from rq import SimpleWorker
 
-from marketplace.database import db
-from marketplace.storage import get_storage
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from tests.vendors.test_products import count, form, jpeg
-from vendors import photo_jobs
-from vendors.image_cli import collect_garbage
-from vendors.models import Image, Product, ProductPhoto
+from vendors.photos import jobs as photo_jobs
+from vendors.photos.cli import collect_garbage
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vendors.prices import PriceError, format_lempiras, parse_lempiras
+from vendors.products.prices import PriceError, format_lempiras, parse_lempiras
 
 
 @pytest.mark.parametrize(

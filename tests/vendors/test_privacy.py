@@ -6,14 +6,16 @@ import zipfile
 
 import pytest
 
-from marketplace.auth.models import User
-from marketplace.database import db
-from marketplace.storage import get_storage
+from marketplace.core.auth.models import User
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from tests.factories import PASSWORD
 from tests.vendors.conftest import png_bytes
-from vendors import privacy
-from vendors.logo import store_image
-from vendors.models import Product, ProductPhoto, Sale, VendorProfile
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles import privacy
+from vendors.profiles.logo import store_image
+from vendors.profiles.models import VendorProfile
+from vendors.sales.models import Sale
 
 
 @pytest.fixture

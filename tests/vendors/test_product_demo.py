@@ -1,11 +1,13 @@
 """The demo catalogue: verified businesses with photographed products, loaded once."""
 
-from marketplace.auth.services import authenticate
-from marketplace.database import db
+from marketplace.core.auth.services import authenticate
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from marketplace.demo import DEMO_PASSWORD
-from marketplace.storage import get_storage
-from vendors.demo_data import VERIFIED
-from vendors.models import Image, Product, VendorProfile, VendorStatus
+from vendors.demo.data import VERIFIED
+from vendors.photos.models import Image
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 
 def test_demo_vendors_are_loaded_once_with_real_photos(runner):

@@ -4,10 +4,11 @@ import io
 
 import pytest
 
-from marketplace.database import db
+from marketplace.core.database import db
 from tests import images_factory as factory
 from tests.vendors.test_products import count, form, jpeg, stored_keys
-from vendors.models import Image, Product, ProductPhoto
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
 
 NOT_A_PHOTO = "This file is not a photo we can read. Please use JPEG, PNG, WebP or HEIC."
 TOO_LARGE = "This photo is larger than 15 MB. Please choose a smaller one."

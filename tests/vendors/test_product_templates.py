@@ -2,7 +2,7 @@
 
 from flask import render_template_string
 
-from vendors.models import Image
+from vendors.photos.models import Image
 
 PICTURE = '{% from "macros/images.html" import picture %}{{ picture(image, "50vw", "Miel") }}'
 

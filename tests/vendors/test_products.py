@@ -5,11 +5,13 @@ import io
 import pytest
 from sqlalchemy import event
 
-from marketplace.audit import history
-from marketplace.database import db
-from marketplace.storage import get_storage
+from marketplace.core.audit import history
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from tests import images_factory as factory
-from vendors.models import Image, Product, ProductPhoto, VendorStatus
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorStatus
 
 pytestmark = pytest.mark.usefixtures("english")
 

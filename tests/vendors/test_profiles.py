@@ -4,11 +4,12 @@ import io
 
 import pytest
 
-from marketplace.database import db
-from marketplace.storage import get_storage
+from marketplace.core.database import db
+from marketplace.core.storage import get_storage
 from tests.vendors.conftest import png_bytes, profile_data
-from vendors.contact import normalise_phone, whatsapp_link
-from vendors.models import Product, VendorProfile, VendorStatus
+from vendors.products.models import Product
+from vendors.profiles.contact import normalise_phone, whatsapp_link
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 
 def count_profiles() -> int:

@@ -5,10 +5,12 @@ import threading
 
 import pytest
 
-from marketplace.audit import AuditEntry
-from marketplace.database import db
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
 from tests.factories import PASSWORD
-from vendors.models import Product, Sale, VendorProfile, VendorStatus
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile, VendorStatus
+from vendors.sales.models import Sale
 
 pytestmark = pytest.mark.postgres
 

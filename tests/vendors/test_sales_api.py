@@ -5,8 +5,10 @@ import re
 import pytest
 from flask import render_template
 
-from marketplace.database import db
-from vendors.models import Image, Product, ProductPhoto, Sale
+from marketplace.core.database import db
+from vendors.photos.models import Image
+from vendors.products.models import Product, ProductPhoto
+from vendors.sales.models import Sale
 
 API = "/api/v1/sales"
 

@@ -7,9 +7,11 @@ from collections import Counter
 
 import pytest
 
-from marketplace.database import db
-from vendors.ledger import SaleInput, record_sale
-from vendors.models import Product, Sale, VendorProfile
+from marketplace.core.database import db
+from vendors.products.models import Product
+from vendors.profiles.models import VendorProfile
+from vendors.sales.ledger import SaleInput, record_sale
+from vendors.sales.models import Sale
 
 CLIENTS = 20
 SALES_PER_CLIENT = 50

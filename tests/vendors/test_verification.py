@@ -4,11 +4,11 @@ import threading
 
 import pytest
 
-from marketplace.audit import AuditEntry
-from marketplace.database import db
+from marketplace.core.audit import AuditEntry
+from marketplace.core.database import db
 from tests.factories import PASSWORD
 from tests.vendors.conftest import profile_data
-from vendors.models import VendorProfile, VendorStatus
+from vendors.profiles.models import VendorProfile, VendorStatus
 
 
 @pytest.fixture

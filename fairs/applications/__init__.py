@@ -1,0 +1,1 @@
+"""Applications to fairs: entrepreneurs apply, edit and withdraw; organisers review and decide."""

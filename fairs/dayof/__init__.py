@@ -1,0 +1,1 @@
+"""Fair day: check-in, no-shows, printable sheets, and which fair and booth a sale belongs to."""

@@ -1,0 +1,1 @@
+"""Staff pages: the organisers' dashboard and account management for admins."""

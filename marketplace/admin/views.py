@@ -1,0 +1,65 @@
+"""Staff pages: the organisers' dashboard and account management for admins."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.core import audit
+from marketplace.core.auth import services
+from marketplace.core.auth.access import admin_required, staff_required
+from marketplace.core.auth.forms import StaffAccountForm
+from marketplace.core.auth.models import Role, User
+from marketplace.core.auth.views import send_reset_mail
+from marketplace.core.errors import Refused
+from marketplace.core.extensions import db
+from marketplace.core.inputs import page_number
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    return render_template("admin/dashboard.html")
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    page = db.paginate(
+        db.select(User).order_by(User.role, User.email),
+        page=page_number(),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("admin/users.html", page=page, form=StaffAccountForm())
+
+
+@bp.post("/users")
+@admin_required
+def create_staff():
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, None, Role(form.role.data), form.name.data)
+        except Refused as e:
+            form.email.errors.append(e.message)
+        else:
+            audit.record(current_user, "user.created", "user", user.id, role=user.role)
+            db.session.commit()
+            # They choose their own password through the same single-use link as a reset.
+            send_reset_mail(user)
+            flash(
+                _(
+                    "Account created. We sent %(email)s a link to choose a password.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.users"))
+    page = db.paginate(
+        db.select(User).order_by(User.role, User.email), page=1, per_page=PAGE_SIZE, error_out=False
+    )
+    return render_template("admin/users.html", page=page, form=form), 422

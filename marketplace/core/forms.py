@@ -1,0 +1,77 @@
+"""The base of every form, and field helpers every package's forms share."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from marketplace.core.inputs import FORBIDDEN_MESSAGE, has_forbidden_characters
+
+
+class Form(FlaskForm):
+    """Every form of the app: text refuses control characters (NUL, bidi overrides), and a text
+    field the browser did not send is empty rather than the stored value it was filled from,
+    which may not even be a string (a year, a price in centavos)."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata = self.meta.wrap_formdata(self, formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+        if formdata is None:
+            return
+        for field in self:
+            if (
+                isinstance(field, StringField)
+                and field.name not in formdata
+                and not isinstance(field.data, str | None)
+            ):
+                field.data = None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and has_forbidden_characters(field.data):
+                field.errors = [*field.errors, FORBIDDEN_MESSAGE]
+                valid = False
+        return valid
+
+
+def email_field(label=None) -> EmailField:
+    return EmailField(
+        label or _l("E-mail"),
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254, message=_l("An e-mail address can be at most 254 characters.")),
+            Email(_l("This does not look like an e-mail address. Example: ana@correo.hn")),
+        ],
+        filters=[strip],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+
+
+def strip(value):
+    """Phones' keyboards love to add a trailing space."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        label or _l("Password"),
+        validators=[
+            DataRequired(_l("Please choose a password.")),
+            Length(
+                min=8,
+                max=128,
+                message=_l("The password must be between 8 and 128 characters long."),
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Please repeat the password.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm

@@ -1,0 +1,1 @@
+"""Photos: validating uploads, making display variants, background processing and clean-up."""

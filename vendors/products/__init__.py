@@ -1,0 +1,1 @@
+"""Products: the entrepreneur's catalogue entries, their photos, and organisers' moderation."""

@@ -1,0 +1,1 @@
+"""Entrepreneur profiles: completing them, verification, assisted registration, privacy."""

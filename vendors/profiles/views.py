@@ -1,0 +1,189 @@
+"""Entrepreneur pages: the dashboard, the profile, claiming an account, exporting and deleting data."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from marketplace.core.auth.access import entrepreneur_required
+from marketplace.core.auth.views import start_session
+from marketplace.core.errors import Refused
+from marketplace.core.extensions import db, limiter
+from vendors.photos.images import ImageError
+from vendors.profiles import assisted, privacy
+from vendors.profiles.access import get_own_profile
+from vendors.profiles.contact import display_phone, public_phone, whatsapp_link
+from vendors.profiles.forms import (
+    ClaimForm,
+    ClaimPasswordForm,
+    DeleteAccountForm,
+    ProfileForm,
+    profile_form,
+)
+from vendors.profiles.logo import image_url, remove_files, set_logo
+from vendors.profiles.services import (
+    audit_label,
+    category_name,
+    complete_profile,
+    status_label,
+    update_profile,
+)
+
+bp = Blueprint("vendors", __name__)
+
+
+@bp.record_once
+def _register_template_globals(state):
+    """Functions every page about vendors may use, the catalogue's included."""
+    env = state.app.jinja_env
+    env.globals.update(
+        category_name=category_name,
+        audit_label=audit_label,
+        status_label=status_label,
+        logo_url=image_url,
+        whatsapp_link=whatsapp_link,
+        public_phone=public_phone,
+    )
+    env.filters["phone"] = display_phone
+
+
+def _claim_limit():
+    return current_app.config["CLAIM_RATE_LIMIT"]
+
+
+@bp.get("/me")
+@entrepreneur_required
+def dashboard():
+    return render_template("vendors/dashboard.html", vendor=get_own_profile(required=False))
+
+
+def save_profile_form(form: ProfileForm, vendor, owner, actor):
+    """Create or update a profile from a valid form, logo included; returns (vendor, old keys).
+
+    Raises Refused or ImageError with a message for the form; the caller rolls back.
+    """
+    if vendor is None:
+        vendor = complete_profile(owner, form.profile_data())
+    else:
+        update_profile(vendor, form.profile_data(), actor)
+    upload = form.logo_file.data
+    old_keys = set_logo(vendor, upload.read(), actor) if upload and upload.filename else []
+    return vendor, old_keys
+
+
+def form_failed(form: ProfileForm, error: Refused | ImageError) -> None:
+    db.session.rollback()
+    if isinstance(error, ImageError):
+        form.logo_file.errors = [*form.logo_file.errors, str(error.message)]
+    else:
+        field = getattr(form, error.field or "business_name")
+        field.errors = [*field.errors, error.message]
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@entrepreneur_required
+def edit_profile():
+    vendor = get_own_profile(required=False)
+    form = profile_form(vendor)
+    if form.validate_on_submit():
+        is_new = vendor is None
+        try:
+            vendor, old_keys = save_profile_form(form, vendor, current_user, current_user)
+        except (Refused, ImageError) as e:
+            form_failed(form, e)
+        else:
+            db.session.commit()
+            remove_files(old_keys)
+            flash(
+                _("Thank you! The organisers will verify your profile soon.")
+                if is_new
+                else _("Your profile is saved."),
+                "success",
+            )
+            return redirect(url_for("vendors.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("vendors/profile_form.html", form=form, vendor=vendor), status
+
+
+@bp.get("/me/export")
+@entrepreneur_required
+def export_data():
+    archive = privacy.export_data(current_user, get_own_profile(required=False))
+    return send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="mercado-retorno-mis-datos.zip",
+    )
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@entrepreneur_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            keys = privacy.delete_account(
+                current_user, form.password.data, get_own_profile(required=False)
+            )
+        except Refused as e:
+            db.session.rollback()
+            form.password.errors.append(e.message)
+        else:
+            db.session.commit()
+            remove_files(keys)
+            logout_user()
+            session.clear()
+            flash(_("Your account and your personal data have been deleted."), "info")
+            return redirect(url_for("home.index"))
+    status = 422 if form.errors else 200
+    return render_template("vendors/delete_account.html", form=form), status
+
+
+@bp.route("/claim", methods=["GET", "POST"])
+@limiter.limit(_claim_limit, methods=["POST"])
+def claim():
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            vendor = assisted.check_claim_code(form.identifier.data, form.code.data)
+        except Refused as e:
+            form.code.errors.append(e.message)
+        else:
+            # The second step proves it saw this exact code: a newer code makes it start over.
+            session["claim"] = {"vendor_id": vendor.id, "code_hash": vendor.claim_code_hash}
+            return redirect(url_for("vendors.claim_password"))
+    return render_template("vendors/claim.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/claim/password", methods=["GET", "POST"])
+@limiter.limit(_claim_limit, methods=["POST"])
+def claim_password():
+    pending = session.get("claim") or {}
+    vendor = assisted.claimable_vendor(pending.get("vendor_id"))
+    if vendor is None:
+        flash(_("Please enter your code first."), "info")
+        return redirect(url_for("vendors.claim"))
+    form = ClaimPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = assisted.claim_account(vendor, pending.get("code_hash", ""), form.password.data)
+        except Refused as e:
+            db.session.rollback()
+            session.pop("claim", None)
+            flash(str(e), "error")
+            return redirect(url_for("vendors.claim"))
+        db.session.commit()
+        start_session(user)
+        flash(_("Your password is saved. Welcome to Mercado Retorno!"), "success")
+        return redirect(url_for("vendors.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("vendors/claim_password.html", form=form, vendor=vendor), status

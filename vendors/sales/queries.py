@@ -1,0 +1,99 @@
+"""What the sales screen shows: the seller's products, today's sales and today's total."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.auth.models import User
+from marketplace.core.extensions import db
+from marketplace.core.timeutil import LOCAL_TZ, local_today
+from vendors.products.models import Product, ProductPhoto
+from vendors.profiles.models import VendorProfile
+from vendors.sales.models import Sale
+
+TODAY_LIMIT = 100
+
+
+def vendor_of(user: User) -> VendorProfile | None:
+    """The signed-in entrepreneur's business profile, if they have one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        db.select(VendorProfile).where(
+            VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)
+        )
+    )
+
+
+def sellable_products(vendor: VendorProfile) -> list[Product]:
+    """Everything the vendor may sell at the booth (hidden from the shop or not), by name."""
+    stmt = (
+        db.select(Product)
+        .where(Product.vendor_id == vendor.id, Product.deleted_at.is_(None))
+        .options(selectinload(Product.photos).selectinload(ProductPhoto.image))
+        .order_by(Product.title, Product.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def product_json(product: Product) -> dict:
+    return {
+        "id": product.id,
+        "title": product.title,
+        "price": product.price,
+        "currency": "HNL",
+        "stock": product.stock,
+        "needs_stock_check": product.needs_stock_check,
+        "photo": photo_url(product),
+    }
+
+
+def photo_url(product: Product) -> str | None:
+    """The smallest variant of the first photo: a button needs no more on weak data."""
+    storage = current_app.extensions.get("storage")
+    if storage is None or not product.photos or not product.photos[0].image.variants:
+        return None
+    variants = product.photos[0].image.variants
+    smallest = min(variants, key=lambda v: (v.get("width", 0), v.get("format") != "webp"))
+    return storage.url(smallest["key"])
+
+
+def todays_sales(vendor: VendorProfile) -> list[Sale]:
+    """Today's sales (Tegucigalpa's day), newest first, voided ones included."""
+    start, end = _local_day_bounds()
+    stmt = (
+        db.select(Sale)
+        .where(Sale.vendor_id == vendor.id, Sale.recorded_at >= start, Sale.recorded_at < end)
+        .order_by(Sale.recorded_at.desc(), Sale.id.desc())
+        .limit(TODAY_LIMIT)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def todays_total(vendor: VendorProfile) -> tuple[int, int]:
+    """(number of sales, total centavos) today, voided sales left out."""
+    start, end = _local_day_bounds()
+    count, total = db.session.execute(
+        db.select(db.func.count(Sale.id), db.func.coalesce(db.func.sum(Sale.total), 0)).where(
+            Sale.vendor_id == vendor.id,
+            Sale.voided_at.is_(None),
+            Sale.recorded_at >= start,
+            Sale.recorded_at < end,
+        )
+    ).one()
+    return count, total
+
+
+def sales_panel(user: User) -> dict | None:
+    """Data for the dashboard's sales panel, or None when there is no business profile yet."""
+    vendor = vendor_of(user)
+    if vendor is None:
+        return None
+    count, total = todays_total(vendor)
+    return {"count": count, "total": total}
+
+
+def _local_day_bounds() -> tuple[datetime, datetime]:
+    start = datetime.combine(local_today(), time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
+    return start, start + timedelta(days=1)
