@@ -44,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     _import_models()
     _register_blueprints(app)
-    _connect_areas()
+    _connect_areas(app)
     return app
 
 
@@ -63,53 +63,29 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from fairs.applications.views import bp as applications_bp
-    from fairs.fairs.api import bp as fairs_api_bp
-    from fairs.fairs.views import bp as fairs_bp
-    from fairs.reports.views import bp as reports_bp
-    from marketplace.admin.views import bp as admin_bp
-    from marketplace.catalog.api import bp as catalog_api_bp
-    from marketplace.catalog.home import bp as home_bp
-    from marketplace.catalog.seo import bp as seo_bp
-    from marketplace.catalog.views import bp as catalog_bp
-    from marketplace.core.health import bp as health_bp
-    from marketplace.orders.admin_views import bp as admin_orders_bp
-    from marketplace.orders.vendor_views import bp as vendor_orders_bp
-    from marketplace.orders.views import bp as orders_bp
-    from marketplace.payments.views import bp as payments_bp
-    from vendors.products.views import bp as products_bp
-    from vendors.profiles.admin_views import bp as vendor_admin_bp
-    from vendors.profiles.views import bp as vendors_bp
-    from vendors.sales.api import bp as sales_api_bp
-    from vendors.sales.views import bp as sales_bp
+    """Every package's URL table, lower layers first (their template helpers are set up first)."""
+    from fairs.applications.blueprint import BLUEPRINTS as applications
+    from fairs.dayof.blueprint import BLUEPRINTS as dayof
+    from fairs.fairs.blueprint import BLUEPRINTS as fairs
+    from fairs.layout.blueprint import BLUEPRINTS as layout
+    from fairs.reports.blueprint import BLUEPRINTS as reports
+    from marketplace.admin.blueprint import BLUEPRINTS as admin
+    from marketplace.catalog.blueprint import BLUEPRINTS as catalog
+    from marketplace.core.auth.blueprint import BLUEPRINTS as auth
+    from marketplace.core.health import bp as health
+    from marketplace.orders.blueprint import BLUEPRINTS as orders
+    from marketplace.payments.blueprint import BLUEPRINTS as payments
+    from vendors.products.blueprint import BLUEPRINTS as products
+    from vendors.profiles.blueprint import BLUEPRINTS as profiles
+    from vendors.sales.blueprint import BLUEPRINTS as sales
 
-    for bp in (
-        health_bp,
-        home_bp,
-        admin_bp,
-        vendors_bp,
-        vendor_admin_bp,
-        products_bp,
-        fairs_bp,
-        fairs_api_bp,
-        reports_bp,
-        sales_bp,
-        sales_api_bp,
-        catalog_bp,
-        catalog_api_bp,
-        seo_bp,
-        applications_bp,
-        orders_bp,
-        vendor_orders_bp,
-        admin_orders_bp,
-        payments_bp,
-    ):
+    packages = (auth, (health,), profiles, products, sales, fairs, layout, dayof, applications)
+    for bp in sum(packages + (reports, catalog, orders, payments, admin), ()):
         app.register_blueprint(bp)
 
 
-def _connect_areas() -> None:
-    """Hand vendors the lookups it needs from fairs, which it may not import itself."""
-    from fairs.dayof.sale_locator import fair_booth_for_sale
-    from vendors.sales import ledger
+def _connect_areas(app: Flask) -> None:
+    """Lookups a lower layer asks of a higher one, through app.extensions."""
+    from fairs.dayof import sale_locator
 
-    ledger.set_fair_locator(fair_booth_for_sale)
+    sale_locator.init_app(app)

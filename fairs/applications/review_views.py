@@ -13,7 +13,6 @@ from fairs.applications.forms import ActionForm, ConfirmPlanForm, DecisionForm
 from fairs.applications.mail import notify_decision
 from fairs.applications.models import Application, ApplicationStatus
 from fairs.applications.services import DECISIONS, STATUS_LABELS
-from fairs.applications.views import bp
 from fairs.assignment import booking
 from fairs.assignment.auto import (
     REASON_LABELS,
@@ -34,12 +33,10 @@ from marketplace.core.inputs import page_number, to_id
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 PAGE_SIZE = 50
-PREFIX = "/admin/fairs/<id:fair_id>"
 #: The hidden field with the booth the organiser saw the application hold ("" for none).
 SEEN_BOOTH = "seen_booth_id"
 
 
-@bp.get(f"{PREFIX}/applications")
 @staff_required
 def review(fair_id: int):
     fair = load_fair(fair_id)
@@ -63,7 +60,6 @@ def review(fair_id: int):
     )
 
 
-@bp.post(f"{PREFIX}/applications/decide")
 @staff_required
 def decide_many(fair_id: int):
     fair = load_fair(fair_id)
@@ -110,7 +106,6 @@ def _changed_message(n: int, status: str) -> str:
     )
 
 
-@bp.get(f"{PREFIX}/applications/<id:application_id>")
 @staff_required
 def detail(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -153,7 +148,6 @@ def _picking_map(fair: Fair, application: Application, free_ids: set[int]):
     )
 
 
-@bp.post(f"{PREFIX}/applications/<id:application_id>/decide")
 @staff_required
 def decide(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -176,7 +170,6 @@ def decide(fair_id: int, application_id: int):
     return _to_detail(application)
 
 
-@bp.post(f"{PREFIX}/applications/<id:application_id>/booth")
 @staff_required
 def assign(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -190,7 +183,6 @@ def assign(fair_id: int, application_id: int):
     return _booked(claim, application)
 
 
-@bp.post(f"{PREFIX}/applications/<id:application_id>/unassign")
 @staff_required
 def unassign(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -201,7 +193,6 @@ def unassign(fair_id: int, application_id: int):
     return _booked(claim, application)
 
 
-@bp.post(f"{PREFIX}/applications/<id:application_id>/swap")
 @staff_required
 def swap(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -242,7 +233,6 @@ def _detail_url(application: Application) -> str:
     )
 
 
-@bp.route(f"{PREFIX}/assignment/auto", methods=["GET", "POST"])
 @staff_required
 def auto_assign(fair_id: int):
     fair = load_fair(fair_id)

@@ -4,7 +4,7 @@ The organisers' side (review and booth assignment) lives in fairs/applications/r
 same blueprint.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -20,10 +20,7 @@ from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
 from vendors.profiles.models import VendorProfile
 
-bp = Blueprint("applications", __name__)
 
-
-@bp.record_once
 def _register_dashboard_panel(state) -> None:
     state.app.jinja_env.globals.update(
         dashboard_applications=dashboard_applications,
@@ -76,7 +73,6 @@ def open_fairs() -> list[Fair]:
     return [f for f in db.session.scalars(stmt) if services.window_open(f)]
 
 
-@bp.get("/me/applications")
 @entrepreneur_required
 def mine():
     vendor = current_vendor()
@@ -102,13 +98,11 @@ def mine():
     )
 
 
-@bp.route("/fairs/<slug>/apply", methods=["GET", "POST"])
 @entrepreneur_required
 def apply(slug: str):
     return _apply_page(get_public_fair(slug))
 
 
-@bp.route("/me/applications/new", methods=["GET", "POST"])
 @entrepreneur_required
 def new():
     if not request.args.get("fair"):
@@ -172,7 +166,6 @@ def _form_page(form: ApplicationForm, status: int | None = None, **context):
     return render_template("applications/form.html", form=form, **context), status
 
 
-@bp.route("/me/applications/<id:application_id>/edit", methods=["GET", "POST"])
 @entrepreneur_required
 def edit(application_id: int):
     application = get_own_application(application_id)
@@ -198,7 +191,6 @@ def edit(application_id: int):
     return _form_page(form, fair=application.fair, application=application)
 
 
-@bp.post("/me/applications/<id:application_id>/withdraw")
 @entrepreneur_required
 def withdraw(application_id: int):
     application = get_own_application(application_id)
@@ -208,6 +200,3 @@ def withdraw(application_id: int):
     db.session.commit()
     flash(_("You withdrew your application to %(fair)s.", fair=application.fair.name), "success")
     return redirect(url_for("applications.mine"))
-
-
-from fairs.applications import review_views as review_routes  # noqa: E402,F401  (organiser views on this blueprint)

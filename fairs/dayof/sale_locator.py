@@ -1,5 +1,5 @@
-"""Which fair and booth a vendor's sale belongs to; handed to the sales ledger at start-up,
-so the ledger (in vendors) never imports fairs."""
+"""Which fair and booth a vendor's sale belongs to. `init_app` hands it to the sales ledger
+through `app.extensions` (vendors.sales.ledger.FAIR_LOCATOR), so the ledger never imports fairs."""
 
 from datetime import datetime
 
@@ -9,6 +9,7 @@ from fairs.applications.models import Application, ApplicationStatus
 from fairs.fairs.models import Fair, FairStatus
 from marketplace.core.extensions import db
 from marketplace.core.timeutil import LOCAL_TZ
+from vendors.sales.ledger import FAIR_LOCATOR
 
 
 def fair_booth_for_sale(vendor_id: int, recorded_at: datetime) -> tuple[int, int] | None:
@@ -33,3 +34,7 @@ def fair_booth_for_sale(vendor_id: int, recorded_at: datetime) -> tuple[int, int
     )
     row = db.session.execute(stmt).first()
     return (row.fair_id, row.booth_id) if row else None
+
+
+def init_app(app) -> None:
+    app.extensions[FAIR_LOCATOR] = fair_booth_for_sale

@@ -8,7 +8,6 @@ from fairs.fairs import queries, services
 from fairs.fairs.access import load_application, load_fair
 from fairs.fairs.links import qr_svg, vendor_url
 from fairs.fairs.models import Fair
-from fairs.fairs.views import bp
 from fairs.layout.booth_map import render_booth_map
 from marketplace.core import submissions
 from marketplace.core.auth.access import staff_required
@@ -18,13 +17,11 @@ from marketplace.core.extensions import db
 MAX_QUERY = 80
 
 
-@bp.get("/admin/fairs/<id:fair_id>/checkin")
 @staff_required
 def admin_checkin(fair_id: int):
     return _checkin_page(load_fair(fair_id))
 
 
-@bp.post("/admin/fairs/<id:fair_id>/checkin/<id:application_id>")
 @staff_required
 def admin_check_in(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -43,7 +40,7 @@ def admin_check_in(fair_id: int, application_id: int):
     name = application.vendor.business_name
     response = submissions.done(
         claim,
-        url_for("fairs.admin_checkin", fair_id=fair.id, q=_query() or None),
+        url_for("dayof.admin_checkin", fair_id=fair.id, q=_query() or None),
         _("%(name)s is no longer marked present.", name=name)
         if undo
         else _("%(name)s is marked present.", name=name),
@@ -52,7 +49,6 @@ def admin_check_in(fair_id: int, application_id: int):
     return response
 
 
-@bp.post("/admin/fairs/<id:fair_id>/checkin/<id:application_id>/free")
 @staff_required
 def admin_free_booth(fair_id: int, application_id: int):
     fair = load_fair(fair_id)
@@ -65,7 +61,7 @@ def admin_free_booth(fair_id: int, application_id: int):
         return _checkin_page(fair, error=e.message, status=422)
     response = submissions.done(
         claim,
-        url_for("fairs.admin_checkin", fair_id=fair.id),
+        url_for("dayof.admin_checkin", fair_id=fair.id),
         _("Booth %(code)s is free. You can give it to a vendor on the waitlist.", code=code),
     )
     db.session.commit()
@@ -93,7 +89,6 @@ def _checkin_page(fair: Fair, error: str | None = None, status: int = 200):
     ), status
 
 
-@bp.get("/admin/fairs/<id:fair_id>/print/map")
 @staff_required
 def admin_print_map(fair_id: int):
     fair = load_fair(fair_id)
@@ -101,7 +96,6 @@ def admin_print_map(fair_id: int):
     return render_template("fairs/print/map.html", fair=fair, booth_map=booth_map)
 
 
-@bp.get("/admin/fairs/<id:fair_id>/print/vendors")
 @staff_required
 def admin_print_vendors(fair_id: int):
     fair = load_fair(fair_id)
@@ -109,7 +103,6 @@ def admin_print_vendors(fair_id: int):
     return render_template("fairs/print/vendors.html", fair=fair, rows=rows)
 
 
-@bp.get("/admin/fairs/<id:fair_id>/print/qr")
 @staff_required
 def admin_print_qr(fair_id: int):
     fair = load_fair(fair_id)

@@ -8,7 +8,6 @@ from fairs.fairs import queries, services
 from fairs.fairs.access import load_circuit, load_fair
 from fairs.fairs.forms import CircuitForm, FairForm, StatusForm, show_error
 from fairs.fairs.models import FAIR_TRANSITIONS, Circuit, Fair, FairStatus
-from fairs.fairs.views import bp
 from marketplace.core import submissions
 from marketplace.core.auth.access import staff_required
 from marketplace.core.errors import Refused
@@ -18,7 +17,6 @@ from marketplace.core.inputs import page_number
 PAGE_SIZE = 30
 
 
-@bp.get("/admin/fairs")
 @staff_required
 def admin_fairs():
     page = db.paginate(
@@ -30,7 +28,6 @@ def admin_fairs():
     return render_template("fairs/admin/list.html", page=page)
 
 
-@bp.route("/admin/fairs/new", methods=["GET", "POST"])
 @staff_required
 def admin_new_fair():
     claim = submissions.claim("fair") if request.method == "POST" else None
@@ -52,14 +49,12 @@ def admin_new_fair():
     return render_template("fairs/admin/form.html", form=form, fair=None), status
 
 
-@bp.get("/admin/fairs/<id:fair_id>")
 @staff_required
 def admin_fair(fair_id: int):
     fair = load_fair(fair_id)
     return _fair_page(fair, StatusForm())
 
 
-@bp.route("/admin/fairs/<id:fair_id>/edit", methods=["GET", "POST"])
 @staff_required
 def admin_edit_fair(fair_id: int):
     fair = load_fair(fair_id)
@@ -78,7 +73,6 @@ def admin_edit_fair(fair_id: int):
     return render_template("fairs/admin/form.html", form=form, fair=fair), status
 
 
-@bp.post("/admin/fairs/<id:fair_id>/status")
 @staff_required
 def admin_change_status(fair_id: int):
     fair = load_fair(fair_id)
@@ -116,7 +110,6 @@ def _fair_form(**kw) -> FairForm:
     return form
 
 
-@bp.route("/admin/circuits", methods=["GET", "POST"])
 @staff_required
 def admin_circuits():
     form = CircuitForm()
@@ -130,7 +123,6 @@ def admin_circuits():
     return render_template("fairs/admin/circuits.html", circuits=circuits, form=form), status
 
 
-@bp.get("/admin/circuits/<id:circuit_id>")
 @staff_required
 def admin_circuit(circuit_id: int):
     circuit = load_circuit(circuit_id)

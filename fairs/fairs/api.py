@@ -4,7 +4,7 @@ import base64
 import binascii
 from datetime import date
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -14,13 +14,10 @@ from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db
 from marketplace.core.inputs import has_forbidden_characters, to_id, to_int
 
-bp = Blueprint("fairs_api", __name__, url_prefix="/api/v1")
-
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
-@bp.get("/fairs")
 def fairs():
     """Published fairs by first day, then id; `cursor` continues where the last page ended."""
     limit = _limit()
@@ -42,7 +39,6 @@ def fairs():
     )
 
 
-@bp.get("/fairs/<slug>")
 def fair(slug: str):
     # NUL cannot even be sent to PostgreSQL, and no slug is longer than 80 characters.
     known = len(slug) <= 80 and not has_forbidden_characters(slug)

@@ -1,6 +1,6 @@
 """Fair pages: public fair pages and the organisers' tools."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 
 from fairs.fairs import queries
 from fairs.fairs.links import vendor_url
@@ -10,10 +10,7 @@ from fairs.layout.booth_map import render_booth_map
 from marketplace.core.extensions import db
 from vendors.taxonomy import CATEGORIES
 
-bp = Blueprint("fairs", __name__)
 
-
-@bp.app_template_filter("fair_status")
 def fair_status(status: str) -> str:
     """A fair status code as people read it."""
     return status_label(status)
@@ -26,7 +23,6 @@ def get_public_fair(slug: str) -> Fair:
     return fair
 
 
-@bp.get("/fairs/<slug>")
 def public_fair(slug: str):
     fair = get_public_fair(slug)
     rows = queries.occupied_booths(fair.id)
@@ -65,9 +61,3 @@ def _by_category(rows) -> list[tuple[str, list]]:
         for code in CATEGORIES
         if code in groups
     ]
-
-
-# The organisers' pages add their routes to this blueprint.
-from fairs.dayof import views as day_routes  # noqa: E402, F401
-from fairs.fairs import admin_views as admin_routes  # noqa: E402, F401
-from fairs.layout import views as layout_routes  # noqa: E402, F401

@@ -8,7 +8,6 @@ from fairs.fairs import queries
 from fairs.fairs.access import load_booth, load_fair
 from fairs.fairs.forms import BoothForm, LayoutForm, RowForm, show_error
 from fairs.fairs.models import Fair
-from fairs.fairs.views import bp
 from fairs.layout import services as layout
 from fairs.layout.booth_map import render_booth_map
 from marketplace.core.auth.access import staff_required
@@ -16,14 +15,12 @@ from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
 
 
-@bp.get("/admin/fairs/<id:fair_id>/layout")
 @staff_required
 def admin_layout(fair_id: int):
     fair = load_fair(fair_id)
     return _layout_page(fair, LayoutForm(), RowForm())
 
 
-@bp.post("/admin/fairs/<id:fair_id>/layout")
 @staff_required
 def admin_generate_layout(fair_id: int):
     fair = load_fair(fair_id)
@@ -37,11 +34,10 @@ def admin_generate_layout(fair_id: int):
         else:
             db.session.commit()
             flash(_("Layout ready: %(count)s booths.", count=len(booths)), "success")
-            return redirect(url_for("fairs.admin_layout", fair_id=fair.id))
+            return redirect(url_for("layout.admin_layout", fair_id=fair.id))
     return _layout_page(fair, form, RowForm(), 422)
 
 
-@bp.post("/admin/fairs/<id:fair_id>/layout/row")
 @staff_required
 def admin_update_row(fair_id: int):
     fair = load_fair(fair_id)
@@ -56,11 +52,10 @@ def admin_update_row(fair_id: int):
         else:
             db.session.commit()
             flash(_("%(count)s booths changed.", count=changed), "success")
-            return redirect(url_for("fairs.admin_layout", fair_id=fair.id))
+            return redirect(url_for("layout.admin_layout", fair_id=fair.id))
     return _layout_page(fair, LayoutForm(formdata=None), form, 422)
 
 
-@bp.route("/admin/fairs/<id:fair_id>/booths/<id:booth_id>", methods=["GET", "POST"])
 @staff_required
 def admin_booth(fair_id: int, booth_id: int):
     fair = load_fair(fair_id)
@@ -77,7 +72,7 @@ def admin_booth(fair_id: int, booth_id: int):
         else:
             db.session.commit()
             flash(_("Booth %(code)s saved.", code=booth.code), "success")
-            return redirect(url_for("fairs.admin_layout", fair_id=fair.id))
+            return redirect(url_for("layout.admin_layout", fair_id=fair.id))
     status = 422 if request.method == "POST" else 200
     occupant = queries.occupants_for_fair(fair.id).get(booth.id)
     return render_template(
@@ -90,7 +85,7 @@ def _layout_page(fair: Fair, layout_form: LayoutForm, row_form: RowForm, status:
     booth_map = render_booth_map(
         fair.booths,
         queries.occupants_for_fair(fair.id),
-        lambda booth, _occupant: url_for("fairs.admin_booth", fair_id=fair.id, booth_id=booth.id),
+        lambda booth, _occupant: url_for("layout.admin_booth", fair_id=fair.id, booth_id=booth.id),
         title=_("Booth map of %(fair)s", fair=fair.name),
     )
     return render_template(

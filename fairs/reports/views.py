@@ -4,7 +4,7 @@ The blueprint lives with the fairs because its pages combine fair and vendor fig
 read vendors, never the other way round).
 """
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from fairs.fairs.access import load_fair
@@ -19,14 +19,10 @@ from marketplace.core.i18n import format_money
 from marketplace.core.timeutil import local_today
 from vendors.sales.report import best_products, by_payment, own_profile, today_total
 
-bp = Blueprint("reports", __name__)
-
 #: Seconds between refreshes of a live fair's figures.
 LIVE_REFRESH_SECONDS = 30
-FORMATS = "<any(csv, xlsx):fmt>"
 
 
-@bp.record_once
 def _register_globals(state) -> None:
     state.app.jinja_env.globals.update(
         money_chart=money_chart,
@@ -59,7 +55,6 @@ def report_fairs(limit: int = 8) -> list[Fair]:
     return list(db.session.scalars(stmt))
 
 
-@bp.get("/me/reports")
 @entrepreneur_required
 def mine():
     vendor = own_profile(current_user)
@@ -75,7 +70,6 @@ def mine():
     )
 
 
-@bp.get(f"/me/reports/<any(sales, fairs, products, payment):table>.{FORMATS}")
 @entrepreneur_required
 def my_export(table: str, fmt: str):
     vendor = own_profile(current_user)
@@ -84,7 +78,6 @@ def my_export(table: str, fmt: str):
     return export_response(vendor_table(vendor.id, table), f"mis-ventas-{table}", fmt)
 
 
-@bp.get("/admin/fairs/<id:fair_id>/report")
 @staff_required
 def fair(fair_id: int):
     fair = load_fair(fair_id)
@@ -97,7 +90,6 @@ def fair(fair_id: int):
     )
 
 
-@bp.get("/admin/fairs/<id:fair_id>/report/figures")
 @staff_required
 def fair_figures(fair_id: int):
     """Just the figures, for the live page to swap in without reloading."""
@@ -105,17 +97,12 @@ def fair_figures(fair_id: int):
     return render_template("reports/_fair_figures.html", fair=fair, report=fair_report(fair.id))
 
 
-@bp.get(
-    "/admin/fairs/<id:fair_id>/report/"
-    f"<any(sales, categories, departments, payment, hours, vendors):table>.{FORMATS}"
-)
 @staff_required
 def fair_export(fair_id: int, table: str, fmt: str):
     fair = load_fair(fair_id)
     return export_response(fair_table(fair.id, table), f"feria-{fair.slug}-{table}", fmt)
 
 
-@bp.get("/admin/impact")
 @staff_required
 def impact():
     period, errors = parse_period(request.args, local_today())
@@ -131,7 +118,6 @@ def impact():
     )
 
 
-@bp.get(f"/admin/impact/<any(departments, gender, age):table>.{FORMATS}")
 @staff_required
 def impact_export(table: str, fmt: str):
     period, _errors = parse_period(request.args, local_today())

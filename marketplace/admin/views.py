@@ -1,6 +1,6 @@
 """Staff pages: the organisers' dashboard and account management for admins."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,18 +14,14 @@ from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
 from marketplace.core.inputs import page_number
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
 PAGE_SIZE = 50
 
 
-@bp.get("/")
 @staff_required
 def dashboard():
     return render_template("admin/dashboard.html")
 
 
-@bp.get("/users")
 @admin_required
 def users():
     page = db.paginate(
@@ -37,7 +33,6 @@ def users():
     return render_template("admin/users.html", page=page, form=StaffAccountForm())
 
 
-@bp.post("/users")
 @admin_required
 def create_staff():
     form = StaffAccountForm()

@@ -2,22 +2,17 @@
 
 import json
 
-from flask import Blueprint, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from marketplace.catalog import listing, pages, queries, search, serialise
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import parse_filters
 from marketplace.catalog.http import conditional, data_etag
-from marketplace.core.database import read_in_autocommit
 from marketplace.core.errors import error_response
 from marketplace.core.timeutil import local_today
 
-bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
-read_in_autocommit(bp)
 
-
-@bp.after_request
 def _open_to_any_site(response):
     """Anyone may read the catalogue from a browser; no credentials are ever involved."""
     if request.method in ("GET", "HEAD"):
@@ -37,7 +32,6 @@ def _json(etag: str, body):
     return conditional(etag, render)
 
 
-@bp.get("/products")
 def products():
     f = parse_filters(request.args, money_in_lempiras=False)
     if f.problems:
@@ -58,7 +52,6 @@ def products():
     )
 
 
-@bp.get("/products/<id:product_id>")
 def product(product_id: int):
     item = pages.get_public_product(product_id)
     urls = serialise.photo_urls([item.id])[item.id]
@@ -66,7 +59,6 @@ def product(product_id: int):
     return _json(data_etag(item.updated_at, item.vendor.updated_at, urls), body)
 
 
-@bp.get("/vendors/<slug>")
 def vendor(slug: str):
     profile = pages.get_public_vendor(slug)
     visits = pages.upcoming_visits(profile.id, local_today())
@@ -75,13 +67,11 @@ def vendor(slug: str):
     return _json(data_etag(profile.updated_at, body), body)
 
 
-@bp.get("/categories")
 def categories():
     body = {"items": serialise.categories_json(queries.category_counts()), "next_cursor": None}
     return _json(data_etag(body), body)
 
 
-@bp.get("/openapi.json")
 def openapi():
     path = current_app.root_path + "/catalog/openapi.json"
     with open(path, encoding="utf-8") as f:

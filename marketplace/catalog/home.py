@@ -1,18 +1,13 @@
 """The home page: the next fair, what is new, and where to start looking."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from fairs.fairs.queries import upcoming_fairs
 from marketplace.catalog import queries
-from marketplace.core.database import read_in_autocommit
 from marketplace.core.timeutil import local_today
 from vendors.taxonomy import category_labels
 
-bp = Blueprint("home", __name__)
-read_in_autocommit(bp)
 
-
-@bp.get("/")
 def index():
     fairs = upcoming_fairs(local_today())
     counts = queries.category_counts()

@@ -1,6 +1,6 @@
 """Being found and shared: canonical URLs, schema.org data, sitemap.xml and robots.txt."""
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,13 +8,9 @@ from fairs.fairs.models import PUBLIC_STATUSES, Fair
 from marketplace.catalog.images import largest_url
 from marketplace.catalog.queries import public_vendor_condition, visible_products
 from marketplace.catalog.stock import stock_state
-from marketplace.core.database import read_in_autocommit
 from marketplace.core.extensions import db
 from vendors.products.models import Product
 from vendors.profiles.models import VendorProfile
-
-bp = Blueprint("seo", __name__)
-read_in_autocommit(bp)
 
 #: The sitemap protocol's limit for one file.
 SITEMAP_MAX_URLS = 50_000
@@ -65,13 +61,11 @@ def product_json_ld(product: Product) -> dict:
     }
 
 
-@bp.get("/robots.txt")
 def robots():
     body = render_template("catalog/robots.txt", sitemap=url_for("seo.sitemap", _external=True))
     return Response(body, mimetype="text/plain")
 
 
-@bp.get("/sitemap.xml")
 def sitemap():
     """Home, catalogue, public fairs, verified vendors and their visible products."""
     products = db.session.execute(

@@ -1,21 +1,16 @@
 """The buyers' pages: the catalogue, a product, a vendor."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import render_template, request, url_for
 
 from marketplace.catalog import cards, images, listing, pages, search, seo, stock
 from marketplace.catalog.contact import public_contact
 from marketplace.catalog.filters import CatalogFilters, parse_filters
 from marketplace.catalog.http import conditional, page_etag
-from marketplace.core.database import read_in_autocommit
 from marketplace.core.timeutil import local_today
 from vendors.profiles.contact import whatsapp_link
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS, category_labels
 
-bp = Blueprint("catalog", __name__)
-read_in_autocommit(bp)
 
-
-@bp.record_once
 def _template_helpers(state):
     state.app.jinja_env.globals.update(
         picture=images.picture,
@@ -38,7 +33,6 @@ def _rows_version(rows) -> tuple:
     )
 
 
-@bp.get("/catalog")
 def index():
     f = parse_filters(request.args)
     terms = search.parse_query(f.q)
@@ -65,7 +59,6 @@ def index():
     )
 
 
-@bp.get("/products/<id:product_id>")
 def product(product_id: int):
     item = pages.get_public_product(product_id)
     vendor = item.vendor
@@ -97,7 +90,6 @@ def product(product_id: int):
     )
 
 
-@bp.get("/vendors/<slug>")
 def vendor(slug: str):
     profile = pages.get_public_vendor(slug)
     f = parse_filters({"cursor": request.args.get("cursor")})

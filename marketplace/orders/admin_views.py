@@ -1,6 +1,6 @@
 """Organisers' order pages: list, detail, refunds, and vendor payouts with a CSV for finance."""
 
-from flask import Blueprint, Response, flash, render_template, url_for
+from flask import Response, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,12 +15,9 @@ from marketplace.orders.models import Order
 from marketplace.payments import get_provider
 from vendors.profiles.models import VendorProfile
 
-bp = Blueprint("admin_orders", __name__, url_prefix="/admin")
-
 PAGE_SIZE = 50
 
 
-@bp.get("/orders")
 @staff_required
 def index():
     page = db.paginate(
@@ -32,14 +29,12 @@ def index():
     return render_template("orders/admin_list.html", page=page)
 
 
-@bp.get("/orders/<id:order_id>")
 @staff_required
 def detail(order_id):
     order = db.get_or_404(Order, order_id)
     return render_template("orders/admin_detail.html", order=order, form=RefundForm())
 
 
-@bp.post("/orders/<id:order_id>/refund")
 @staff_required
 def refund(order_id):
     claim = submissions.claim("order-refund")
@@ -57,7 +52,6 @@ def refund(order_id):
     return response
 
 
-@bp.get("/payouts")
 @staff_required
 def payout_list():
     return render_template(
@@ -68,7 +62,6 @@ def payout_list():
     )
 
 
-@bp.post("/payouts")
 @staff_required
 def record_payout():
     claim = submissions.claim("payout")
@@ -101,7 +94,6 @@ def record_payout():
     ), 422
 
 
-@bp.get("/payouts.csv")
 @staff_required
 def payouts_csv():
     return Response(

@@ -1,6 +1,6 @@
 """The entrepreneur's side of orders: the lines that are theirs, and moving them along."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,8 +11,6 @@ from marketplace.orders import services
 from marketplace.orders.forms import LineActionForm
 from marketplace.orders.models import LineStatus, OrderLine
 from vendors.profiles.models import VendorProfile
-
-bp = Blueprint("vendor_orders", __name__, url_prefix="/me/orders")
 
 
 def own_vendor(user) -> VendorProfile | None:
@@ -29,7 +27,6 @@ def dashboard_orders(user) -> dict:
     return {"open": services.open_line_count(vendor.id) if vendor else 0}
 
 
-@bp.record_once
 def _register_globals(state):
     state.app.jinja_env.globals["dashboard_orders"] = dashboard_orders
 
@@ -43,7 +40,6 @@ def load_own_line(line_id: int) -> OrderLine:
     return line
 
 
-@bp.get("")
 @entrepreneur_required
 def index():
     if services.expire_reservations():
@@ -53,7 +49,6 @@ def index():
     return render_template("orders/vendor_orders.html", lines=lines, form=LineActionForm())
 
 
-@bp.post("/lines/<id:line_id>")
 @entrepreneur_required
 def move_line(line_id):
     claim = submissions.claim("order-line")

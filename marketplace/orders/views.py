@@ -1,6 +1,6 @@
 """Buyer pages: cart, checkout, the order page behind a signed link, and online payment."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -15,10 +15,7 @@ from marketplace.orders.forms import AddToCartForm, CheckoutForm
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import PaymentUnavailable, get_provider
 
-bp = Blueprint("orders", __name__)
 
-
-@bp.record_once
 def _register_globals(state):
     state.app.jinja_env.globals.update(
         cart_count=cart.count,
@@ -27,7 +24,6 @@ def _register_globals(state):
     )
 
 
-@bp.before_request
 def _expire_lazily():
     """Reservations past their time are released whenever order pages load (and by the CLI)."""
     if services.expire_reservations():
@@ -52,7 +48,6 @@ def load_order(token: str) -> Order:
     return db.get_or_404(Order, order_id)
 
 
-@bp.post("/cart/add")
 def add_to_cart():
     form = AddToCartForm()
     back = safe_next_url(request.form.get("next")) or url_for("orders.view_cart")
@@ -66,7 +61,6 @@ def add_to_cart():
     return redirect(back)
 
 
-@bp.get("/cart")
 def view_cart():
     lines, notices = cart.lines()
     for notice in notices:
@@ -74,7 +68,6 @@ def view_cart():
     return render_template("orders/cart.html", lines=lines, total=sum(ln.total for ln in lines))
 
 
-@bp.post("/cart")
 def update_cart():
     for key, value in request.form.items():
         product_id = to_id(key[4:]) if key.startswith("qty-") else None
@@ -92,7 +85,6 @@ def _checkout_limit() -> str:
     return current_app.config["CHECKOUT_RATE_LIMIT"]
 
 
-@bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(_checkout_limit, methods=["POST"])
 def checkout():
     claim = submissions.claim("checkout") if request.method == "POST" else None
@@ -166,7 +158,6 @@ def _payment_page(order: Order, provider) -> tuple[str, str | None]:
     return url or order_link(order), None
 
 
-@bp.get("/orders/<token>")
 def view_order(token):
     order = load_order(token)
     return render_template(
@@ -174,7 +165,6 @@ def view_order(token):
     )
 
 
-@bp.post("/orders/<token>/pay")
 def pay_online(token):
     """A double tap carries one submission key: the repeat goes to the same provider page."""
     claim = submissions.claim("order-pay")
@@ -194,7 +184,6 @@ def pay_online(token):
     return response
 
 
-@bp.post("/orders/<token>/pickup")
 def choose_pickup(token):
     claim = submissions.claim("order-pickup")
     order = load_order(token)
@@ -210,7 +199,6 @@ def choose_pickup(token):
     return response
 
 
-@bp.post("/orders/<token>/cancel")
 def cancel_order(token):
     claim = submissions.claim("order-cancel")
     order = load_order(token)
@@ -223,7 +211,6 @@ def cancel_order(token):
     return response
 
 
-@bp.get("/orders/<token>/paid")
 def payment_return(token):
     """Back from the provider. The redirect proves nothing: ask the provider, or wait for it."""
     order = load_order(token)
@@ -239,20 +226,8 @@ def payment_return(token):
     return redirect(order_link(order))
 
 
-@bp.get("/orders/<token>/cancelled")
 def payment_cancelled(token):
     order = load_order(token)
     if order.status == OrderStatus.AWAITING_PAYMENT:
         flash(_("The payment was not completed. You can try again or pay at pickup."), "error")
     return redirect(order_link(order))
-
-
-@bp.cli.command("expire")
-def expire_command():
-    """Release reservations and online payments past their time."""
-    import click
-
-    released = services.expire_reservations()
-    released += paying.expire_online_payments(get_provider())
-    db.session.commit()
-    click.echo(f"Released {released} order(s).")

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 
 from marketplace.core.database import db
 from marketplace.core.errors import error_response
@@ -12,10 +12,7 @@ from marketplace.payments import InvalidEvent, PaymentUnavailable, get_provider
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("payments", __name__, url_prefix="/payments")
 
-
-@bp.post("/<name>/webhook")
 @csrf.exempt
 def webhook(name):
     """Verify, store the event id, process once, answer fast. A failure rolls everything back

@@ -1,9 +1,8 @@
 """The entrepreneur's products (/me/products) and organisers' moderation of any product."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.core import submissions
 from marketplace.core.auth.access import entrepreneur_required, staff_required
@@ -18,14 +17,11 @@ from vendors.photos.uploads import MAX_PHOTOS, PhotoErrors, check_photo_count
 from vendors.products import services as products
 from vendors.products.forms import AltTextForm, ModerationForm, ProductForm
 
-bp = Blueprint("products", __name__)
-
 PAGE_SIZE = 20
 #: Pages that receive photos: a body over MAX_CONTENT_LENGTH re-renders them with a message.
 UPLOAD_ENDPOINTS = {"products.new", "products.edit"}
 
 
-@bp.record_once
 def _setup(state):
     state.app.jinja_env.globals.update(
         product_panel=products.product_panel, media_url=lambda key: get_storage().url(key)
@@ -33,7 +29,6 @@ def _setup(state):
     image_cli.init_app(state.app)
 
 
-@bp.get("/me/products")
 @entrepreneur_required
 def index():
     vendor = products.vendor_of(current_user)
@@ -48,7 +43,6 @@ def index():
     return render_template("products/index.html", vendor=vendor, page=page)
 
 
-@bp.route("/me/products/new", methods=["GET", "POST"])
 @entrepreneur_required
 def new():
     once = submissions.claim("product.create") if request.method == "POST" else None
@@ -73,7 +67,6 @@ def new():
     return _form_page(form, None, 422 if form.is_submitted() else 200)
 
 
-@bp.route("/me/products/<id:product_id>/edit", methods=["GET", "POST"])
 @entrepreneur_required
 def edit(product_id: int):
     product = products.get_own_product(product_id)
@@ -104,7 +97,6 @@ def _form_page(form: ProductForm, product, status: int):
     ), status
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_e):
     """The same form with a message instead of a bare error page. The body was never read, so
     a new product's typed fields are lost; an edited one shows its saved values."""
@@ -120,14 +112,12 @@ def _too_large(_e):
     return _form_page(form, product, 413)
 
 
-@bp.get("/me/products/<id:product_id>/photos")
 @entrepreneur_required
 def photos(product_id: int):
     product = products.get_own_product(product_id)
     return render_template("products/photos.html", product=product, form=AltTextForm())
 
 
-@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/move")
 @entrepreneur_required
 def move_photo(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -137,7 +127,6 @@ def move_photo(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id, _anchor=f"photo-{photo.id}"))
 
 
-@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/alt")
 @entrepreneur_required
 def photo_alt(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -152,7 +141,6 @@ def photo_alt(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id, _anchor=f"photo-{photo.id}"))
 
 
-@bp.post("/me/products/<id:product_id>/photos/<id:photo_id>/remove")
 @entrepreneur_required
 def remove_photo(product_id: int, photo_id: int):
     product = products.get_own_product(product_id)
@@ -162,7 +150,6 @@ def remove_photo(product_id: int, photo_id: int):
     return redirect(url_for(".photos", product_id=product.id))
 
 
-@bp.post("/me/products/<id:product_id>/visibility")
 @entrepreneur_required
 def visibility(product_id: int):
     product = products.get_own_product(product_id)
@@ -176,7 +163,6 @@ def visibility(product_id: int):
     return redirect(url_for(".index"))
 
 
-@bp.route("/me/products/<id:product_id>/delete", methods=["GET", "POST"])
 @entrepreneur_required
 def delete(product_id: int):
     product = products.get_own_product(product_id)
@@ -188,7 +174,6 @@ def delete(product_id: int):
     return redirect(url_for(".index"))
 
 
-@bp.route("/admin/products/<id:product_id>/moderate", methods=["GET", "POST"])
 @staff_required
 def moderate(product_id: int):
     product = products.get_product_for_moderation(product_id)

@@ -1,6 +1,6 @@
 """Organisers' pages about entrepreneurs: the verification queue, decisions, assisted registration."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,8 +23,6 @@ from vendors.profiles.models import VendorProfile, VendorStatus
 from vendors.profiles.services import notify_decision, reject_vendor, verify_vendor
 from vendors.profiles.views import form_failed, save_profile_form
 
-bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
-
 PAGE_SIZE = 30
 FILTERS = ("pending", "verified", "rejected", "all")
 
@@ -38,12 +36,10 @@ def pending_vendor_count() -> int:
     )
 
 
-@bp.record_once
 def _register_globals(state):
     state.app.jinja_env.globals["pending_vendor_count"] = pending_vendor_count
 
 
-@bp.get("")
 @staff_required
 def queue():
     status = request.args.get("status", "pending")
@@ -74,13 +70,11 @@ def _detail(vendor, reject_form=None, status=200):
     return page, status
 
 
-@bp.get("/<id:vendor_id>")
 @staff_required
 def detail(vendor_id: int):
     return _detail(get_vendor_for_staff(vendor_id))
 
 
-@bp.post("/<id:vendor_id>/verify")
 @staff_required
 def verify(vendor_id: int):
     once = submissions.claim("vendor.decision")
@@ -96,7 +90,6 @@ def verify(vendor_id: int):
     return response
 
 
-@bp.post("/<id:vendor_id>/reject")
 @staff_required
 def reject(vendor_id: int):
     once = submissions.claim("vendor.decision")
@@ -115,7 +108,6 @@ def reject(vendor_id: int):
     return response
 
 
-@bp.route("/<id:vendor_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
@@ -134,7 +126,6 @@ def edit(vendor_id: int):
     return render_template("admin/vendors/edit.html", form=form, vendor=vendor), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def register():
     form = AssistedRegistrationForm()
@@ -167,7 +158,6 @@ def _claim_text(vendor, code: str) -> str:
     return assisted.claim_message(vendor, code, url_for("vendors.claim", _external=True))
 
 
-@bp.get("/<id:vendor_id>/claim-code")
 @staff_required
 def claim_code(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
@@ -185,7 +175,6 @@ def claim_code(vendor_id: int):
     )
 
 
-@bp.post("/<id:vendor_id>/claim-code")
 @staff_required
 def new_claim_code(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id, for_update=True)

@@ -1,7 +1,6 @@
 """Entrepreneur pages: the dashboard, the profile, claiming an account, exporting and deleting data."""
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -37,10 +36,7 @@ from vendors.profiles.services import (
     update_profile,
 )
 
-bp = Blueprint("vendors", __name__)
 
-
-@bp.record_once
 def _register_template_globals(state):
     """Functions every page about vendors may use, the catalogue's included."""
     env = state.app.jinja_env
@@ -59,7 +55,6 @@ def _claim_limit():
     return current_app.config["CLAIM_RATE_LIMIT"]
 
 
-@bp.get("/me")
 @entrepreneur_required
 def dashboard():
     return render_template("vendors/dashboard.html", vendor=get_own_profile(required=False))
@@ -88,7 +83,6 @@ def form_failed(form: ProfileForm, error: Refused | ImageError) -> None:
         field.errors = [*field.errors, error.message]
 
 
-@bp.route("/me/profile", methods=["GET", "POST"])
 @entrepreneur_required
 def edit_profile():
     vendor = get_own_profile(required=False)
@@ -113,7 +107,6 @@ def edit_profile():
     return render_template("vendors/profile_form.html", form=form, vendor=vendor), status
 
 
-@bp.get("/me/export")
 @entrepreneur_required
 def export_data():
     archive = privacy.export_data(current_user, get_own_profile(required=False))
@@ -125,7 +118,6 @@ def export_data():
     )
 
 
-@bp.route("/me/delete", methods=["GET", "POST"])
 @entrepreneur_required
 def delete_account():
     form = DeleteAccountForm()
@@ -148,7 +140,6 @@ def delete_account():
     return render_template("vendors/delete_account.html", form=form), status
 
 
-@bp.route("/claim", methods=["GET", "POST"])
 @limiter.limit(_claim_limit, methods=["POST"])
 def claim():
     form = ClaimForm()
@@ -164,7 +155,6 @@ def claim():
     return render_template("vendors/claim.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/claim/password", methods=["GET", "POST"])
 @limiter.limit(_claim_limit, methods=["POST"])
 def claim_password():
     pending = session.get("claim") or {}

@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -37,10 +37,8 @@ MAX_LINES = 50
 TICKET_KEY = re.compile(r"[A-Za-z0-9_-]{8,60}")
 
 log = logging.getLogger(__name__)
-bp = Blueprint("sales_api", __name__, url_prefix="/api/v1")
 
 
-@bp.errorhandler(OperationalError)
 def _busy(error: OperationalError):
     """The database is locked or unreachable: the phone keeps the sale and sends it again."""
     db.session.rollback()
@@ -52,7 +50,6 @@ def _busy(error: OperationalError):
     return response
 
 
-@bp.post("/sales")
 def create_sale():
     vendor = _signed_in_vendor()
     body = _json_object()
@@ -133,7 +130,6 @@ def ticket_json(key: str, sales: list[Sale]) -> dict:
     }
 
 
-@bp.get("/me/products")
 def my_products():
     """The seller's products for the screen, and a fresh CSRF token for the queue."""
     vendor = _signed_in_vendor()

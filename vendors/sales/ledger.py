@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,15 +40,16 @@ VOID_REASON_LENGTH = (3, 200)
 CLOCK_AHEAD = timedelta(minutes=10)
 OLDEST_SALE = timedelta(days=60)
 
-#: (vendor_id, when) -> (fair_id, booth_id) or None. The fairs package provides it at start-up,
-#: so this package never imports fairs.
+#: Where a sale was made: `current_app.extensions[FAIR_LOCATOR](vendor_id, when)` answers
+#: (fair_id, booth_id) or None. The fairs package sets it in its init_app (fairs sits above
+#: vendors, so this package never imports it); without fairs, sales belong to no fair.
+FAIR_LOCATOR = "mercado.fair_locator"
 FairLocator = Callable[[int, datetime], tuple[int, int | None] | None]
-_fair_locator: FairLocator | None = None
 
 
-def set_fair_locator(locator: FairLocator | None) -> None:
-    global _fair_locator
-    _fair_locator = locator
+def _where_sold(vendor_id: int, recorded_at: datetime) -> tuple[int | None, int | None]:
+    locator: FairLocator | None = current_app.extensions.get(FAIR_LOCATOR)
+    return (locator and locator(vendor_id, recorded_at)) or (None, None)
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,7 @@ def record_sale(vendor: VendorProfile, data: SaleInput) -> tuple[Sale, bool]:
         if existing := find_sale_by_key(vendor, data.client_key):
             return _same_or_conflict(existing, data), False
         raise
-    fair_id, booth_id = None, None
-    if _fair_locator is not None:
-        fair_id, booth_id = _fair_locator(vendor.id, recorded_at) or (None, None)
+    fair_id, booth_id = _where_sold(vendor.id, recorded_at)
     sale = _insert_once(
         vendor_id=vendor.id,
         product_id=product.id if product else None,

@@ -1,7 +1,6 @@
 """The sales screen at the booth (/me/sell) and its service worker. Thin: parse, call, render."""
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -27,16 +26,12 @@ from vendors.sales.queries import (
     vendor_of,
 )
 
-bp = Blueprint("sales", __name__)
 
-
-@bp.record_once
 def _register_panel(state):
     state.app.jinja_env.globals["sales_panel"] = sales_panel
     state.app.jinja_env.filters["sale_photo"] = photo_url
 
 
-@bp.get("/me/sell")
 @entrepreneur_required
 def screen():
     vendor = vendor_of(current_user)
@@ -45,7 +40,6 @@ def screen():
     return _render(vendor, SaleForm(client_key=new_client_key()))
 
 
-@bp.post("/me/sell")
 @entrepreneur_required
 def record():
     vendor = _own_vendor()
@@ -64,7 +58,6 @@ def record():
     return _render(vendor, form), 422
 
 
-@bp.post("/me/sell/sales/<id:sale_id>/void")
 @entrepreneur_required
 def void(sale_id: int):
     vendor = _own_vendor()
@@ -83,7 +76,6 @@ def void(sale_id: int):
     return redirect(url_for(".screen"), 303)
 
 
-@bp.get("/me/sell/today")
 @entrepreneur_required
 def today():
     """Today's list alone, so the script can refresh it after sending queued sales."""
@@ -91,7 +83,6 @@ def today():
     return render_template("vendors/_sales_today.html", **_today(vendor))
 
 
-@bp.get("/sw.js")
 def service_worker():
     """Served from the root so it may control /me/sell; the header states that scope."""
     response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)

@@ -8,7 +8,6 @@ from marketplace.core.extensions import db, login_manager
 
 def init_app(app) -> None:
     from marketplace.core.auth.models import User
-    from marketplace.core.auth.views import bp
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -30,5 +29,3 @@ def init_app(app) -> None:
     def unauthorized():
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-    app.register_blueprint(bp)

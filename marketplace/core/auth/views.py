@@ -1,7 +1,6 @@
 """Sign-up, sign-in, sign-out and passwords. Thin: forms in, services called, one commit."""
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -27,8 +26,6 @@ from marketplace.core.extensions import db, limiter
 from marketplace.core.mail import send_mail
 from marketplace.core.security import safe_next_url
 
-bp = Blueprint("auth", __name__)
-
 
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
@@ -53,7 +50,6 @@ def home_for(user) -> str:
     return url_for("vendors.dashboard")
 
 
-@bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -73,7 +69,6 @@ def register():
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -89,7 +84,6 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-@bp.post("/logout")
 def logout():
     logout_user()
     session.clear()
@@ -97,7 +91,6 @@ def logout():
     return redirect(url_for("home.index"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -112,7 +105,6 @@ def change_password():
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/password/reset", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
@@ -143,7 +135,6 @@ def send_reset_mail(user) -> None:
     )
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset_password(token: str):
     user = services.user_for_reset_token(token)

@@ -1,0 +1,25 @@
+"""The organisers' booth layout pages.
+
+The URL table of the package: views are plain functions in its modules, added here.
+"""
+
+from flask import Blueprint
+
+from fairs.layout import views
+
+bp = Blueprint("layout", __name__)
+bp.add_url_rule("/admin/fairs/<id:fair_id>/layout", view_func=views.admin_layout, methods=["GET"])
+bp.add_url_rule(
+    "/admin/fairs/<id:fair_id>/layout", view_func=views.admin_generate_layout, methods=["POST"]
+)
+bp.add_url_rule(
+    "/admin/fairs/<id:fair_id>/layout/row", view_func=views.admin_update_row, methods=["POST"]
+)
+bp.add_url_rule(
+    "/admin/fairs/<id:fair_id>/booths/<id:booth_id>",
+    view_func=views.admin_booth,
+    methods=["GET", "POST"],
+)
+
+#: What create_app registers.
+BLUEPRINTS = (bp,)

@@ -1,0 +1,19 @@
+"""Sign-up, sign-in, sign-out and passwords.
+
+The URL table of the package: views are plain functions in its modules, added here.
+"""
+
+from flask import Blueprint
+
+from marketplace.core.auth import views
+
+bp = Blueprint("auth", __name__)
+bp.add_url_rule("/register", view_func=views.register, methods=["GET", "POST"])
+bp.add_url_rule("/login", view_func=views.login, methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
+bp.add_url_rule("/account/password", view_func=views.change_password, methods=["GET", "POST"])
+bp.add_url_rule("/password/reset", view_func=views.reset_request, methods=["GET", "POST"])
+bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
+
+#: What create_app registers.
+BLUEPRINTS = (bp,)

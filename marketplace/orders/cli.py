@@ -1,0 +1,20 @@
+"""`flask --app wsgi orders expire`: release reservations and online payments past their time.
+
+Run it from cron every few minutes (see the README's "Deploying"); order pages also check
+their own order when they load.
+"""
+
+import click
+
+from marketplace.core.extensions import db
+from marketplace.orders import paying, services
+from marketplace.payments import get_provider
+
+
+@click.command("expire")
+def expire_command():
+    """Release reservations and online payments past their time."""
+    released = services.expire_reservations()
+    released += paying.expire_online_payments(get_provider())
+    db.session.commit()
+    click.echo(f"Released {released} order(s).")
