@@ -1,11 +1,12 @@
-"""Orders' URLs: the buyer's cart and order, the vendor's lines, the organisers' pages; `flask orders expire`.
+"""Orders' URLs: the buyer's cart and order, the vendor's lines, the organisers' pages, the
+payment providers' webhooks; `flask orders expire`.
 
 The URL table of the package: views are plain functions in its modules, added here.
 """
 
 from flask import Blueprint
 
-from marketplace.orders import admin_views, cli, vendor_views, views
+from marketplace.orders import admin_views, cli, vendor_views, views, webhook_views
 
 orders_bp = Blueprint("orders", __name__)
 orders_bp.record_once(views._register_globals)
@@ -41,9 +42,14 @@ admin_orders_bp.add_url_rule("/payouts", view_func=admin_views.payout_list, meth
 admin_orders_bp.add_url_rule("/payouts", view_func=admin_views.record_payout, methods=["POST"])
 admin_orders_bp.add_url_rule("/payouts.csv", view_func=admin_views.payouts_csv, methods=["GET"])
 
+# The providers' webhooks keep their own URL prefix (/payments/stripe/webhook, set at Stripe).
+payments_bp = Blueprint("payments", __name__, url_prefix="/payments")
+payments_bp.add_url_rule("/<name>/webhook", view_func=webhook_views.webhook, methods=["POST"])
+
 #: What create_app registers.
 BLUEPRINTS = (
     orders_bp,
     vendor_orders_bp,
     admin_orders_bp,
+    payments_bp,
 )

@@ -39,7 +39,12 @@ from marketplace.orders.services import (
     release_order,
     release_stock,
 )
-from marketplace.payments import LineItem, PaymentProvider, PaymentState, PaymentUnavailable
+from marketplace.payments.provider import (
+    LineItem,
+    PaymentProvider,
+    PaymentState,
+    PaymentUnavailable,
+)
 from vendors.sales.models import PaymentMethod
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from marketplace.core.security import safe_next_url
 from marketplace.orders import cart, labels, paying, services
 from marketplace.orders.forms import AddToCartForm, CheckoutForm
 from marketplace.orders.models import Order, OrderStatus
-from marketplace.payments import PaymentUnavailable, get_provider
+from marketplace.payments import get_provider
+from marketplace.payments.provider import PaymentUnavailable
 
 
 def _register_globals(state):

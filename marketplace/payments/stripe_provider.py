@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import stripe
 
-from marketplace.payments import (
+from marketplace.payments.provider import (
     InvalidEvent,
     PaymentProvider,
     PaymentState,

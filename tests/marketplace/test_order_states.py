@@ -31,7 +31,8 @@ from marketplace.orders.models import (
     VendorPayout,
 )
 from marketplace.orders.views import order_link
-from marketplace.payments import PaymentState, get_provider
+from marketplace.payments import get_provider
+from marketplace.payments.provider import PaymentState
 from tests.factories import Factories
 from tests.marketplace.order_checks import check_all, live_sales
 from vendors.products.models import Product

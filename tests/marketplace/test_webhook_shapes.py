@@ -64,8 +64,8 @@ SHAPES = {
 @pytest.fixture
 def webhook_log(caplog, monkeypatch):
     """The webhook's log; Alembic's logging set-up in the migrations disables existing loggers."""
-    monkeypatch.setattr(logging.getLogger("marketplace.payments.views"), "disabled", False)
-    with caplog.at_level(logging.WARNING, logger="marketplace.payments.views"):
+    monkeypatch.setattr(logging.getLogger("marketplace.orders.webhook_views"), "disabled", False)
+    with caplog.at_level(logging.WARNING, logger="marketplace.orders.webhook_views"):
         yield caplog
 
 

@@ -71,15 +71,6 @@ def parse_query(raw: str | None) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
-def fold_plural(word: str) -> str:
-    """A rough Spanish singular: "bolsas" -> "bolsa", "flores" -> "flor", "jabones" -> "jabon"."""
-    if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def _backend():
     if db.engine.dialect.name == "postgresql":
         from marketplace.catalog.search import postgres as backend

@@ -4,7 +4,6 @@ import difflib
 
 from sqlalchemy import Float, Integer, text
 
-from marketplace.catalog.search import fold_plural
 from marketplace.core.extensions import db
 
 # Title weighs most, then category words and the vendor's name, then the description.
@@ -13,6 +12,15 @@ _MATCH = text(
     "FROM product_search WHERE product_search MATCH :search_match"
 )
 MATCHES = _MATCH.columns(product_id=Integer, score=Float).subquery("search")
+
+
+def fold_plural(word: str) -> str:
+    """A rough Spanish singular: "bolsas" -> "bolsa", "flores" -> "flor", "jabones" -> "jabon"."""
+    if len(word) > 4 and word.endswith("es") and word[-3] not in "aeiou":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def match_expression(terms: list[str]) -> str:

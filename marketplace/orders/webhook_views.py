@@ -8,7 +8,8 @@ from marketplace.core.database import db
 from marketplace.core.errors import error_response
 from marketplace.core.extensions import csrf
 from marketplace.orders import paying
-from marketplace.payments import InvalidEvent, PaymentUnavailable, get_provider
+from marketplace.payments import get_provider
+from marketplace.payments.provider import InvalidEvent, PaymentUnavailable
 
 log = logging.getLogger(__name__)
 
