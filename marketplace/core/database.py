@@ -66,13 +66,28 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        immediate = _may_write() or conn.get_execution_options().get(_WRITE_LOCK, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+#: Execution option of a connection whose transaction must take SQLite's write lock at BEGIN.
+_WRITE_LOCK = "mercado_write_lock"
 
 
 def _may_write() -> bool:
     """Reads (GET/HEAD pages) begin deferred so they never queue behind the write lock while a
     template renders; everything else (forms, API writes, CLI, services) begins immediately."""
     return not (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))
+
+
+def begin_writing() -> None:
+    """Before a page read with GET writes after all (an order page releasing its own expired
+    reservation): end its deferred read transaction and begin one holding SQLite's write lock,
+    as a read-then-write transaction could fail on a stale snapshot. Row locks do this job on
+    PostgreSQL."""
+    if db.engine.dialect.name == "sqlite" and not _may_write():
+        db.session.rollback()
+        db.session.connection(execution_options={_WRITE_LOCK: True})
 
 
 def read_in_autocommit(bp: Blueprint) -> None:

@@ -10,7 +10,6 @@ from marketplace.orders import admin_views, cli, vendor_views, views, webhook_vi
 
 orders_bp = Blueprint("orders", __name__)
 orders_bp.record_once(views._register_globals)
-orders_bp.before_request(views._expire_lazily)
 orders_bp.add_url_rule("/cart/add", view_func=views.add_to_cart, methods=["POST"])
 orders_bp.add_url_rule("/cart", view_func=views.view_cart, methods=["GET"])
 orders_bp.add_url_rule("/cart", view_func=views.update_cart, methods=["POST"])

@@ -178,28 +178,42 @@ def release_order(order: Order, status: OrderStatus, reason: str) -> None:
 
 
 def expire_reservations(now: datetime | None = None) -> int:
-    """Release pay-at-pickup reservations past their time. Online orders are released by the
-    provider's expiry event or `orders expire`, which asks the provider first."""
+    """Release pay-at-pickup reservations past their time (`flask orders expire`, from cron).
+    Online orders are released by the provider's expiry event or `orders expire`, which asks the
+    provider first."""
     now = now or utcnow()
     # Locked all at once, before any stock moves (one by one could deadlock with a buyer's
-    # request); orders someone is working on right now are left for the next page load.
+    # request); orders someone is working on right now are left for the next run.
     due = db.session.scalars(
         db.select(Order.id)
         .where(Order.status == OrderStatus.RESERVED.value, Order.expires_at < now)
         .with_for_update(skip_locked=True)
     ).all()
-    released = 0
-    for order_id in due:
-        order = lock_order(order_id)
-        if order.status != OrderStatus.RESERVED or not order.expires_at or order.expires_at >= now:
-            continue
-        if any(line.status == LineStatus.DELIVERED for line in order.lines):
-            order.expires_at = None  # partly collected: the vendor settles the rest by hand
-            continue
-        release_order(order, OrderStatus.EXPIRED, _("The reservation expired."))
-        audit.record(None, "order.expired", "order", order.id)
-        released += 1
-    return released
+    return sum(expire_if_due(order_id, now) for order_id in due)
+
+
+def reservation_due(order: Order, now: datetime | None = None) -> bool:
+    """Whether this reservation's time has passed (read only; expire_if_due decides)."""
+    return (
+        order.status == OrderStatus.RESERVED
+        and order.expires_at is not None
+        and order.expires_at < (now or utcnow())
+    )
+
+
+def expire_if_due(order_id: int, now: datetime | None = None) -> bool:
+    """Release one reservation past its time, decided under the order's lock: False when it is
+    not due, or was paid, collected or released meanwhile."""
+    now = now or utcnow()
+    order = lock_order(order_id)
+    if not reservation_due(order, now):
+        return False
+    if any(line.status == LineStatus.DELIVERED for line in order.lines):
+        order.expires_at = None  # partly collected: the vendor settles the rest by hand
+        return False
+    release_order(order, OrderStatus.EXPIRED, _("The reservation expired."))
+    audit.record(None, "order.expired", "order", order.id)
+    return True
 
 
 def move_line(

@@ -42,8 +42,6 @@ def load_own_line(line_id: int) -> OrderLine:
 
 @entrepreneur_required
 def index():
-    if services.expire_reservations():
-        db.session.commit()
     vendor = own_vendor(current_user)
     lines = services.vendor_lines(vendor.id) if vendor else []
     return render_template("orders/vendor_orders.html", lines=lines, form=LineActionForm())

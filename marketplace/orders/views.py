@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from marketplace.core import submissions
-from marketplace.core.database import db
+from marketplace.core.database import begin_writing, db
 from marketplace.core.extensions import limiter
 from marketplace.core.inputs import to_id, to_int
 from marketplace.core.mail import send_mail
@@ -23,12 +23,6 @@ def _register_globals(state):
         order_status_label=labels.order_status_label,
         line_status_label=labels.line_status_label,
     )
-
-
-def _expire_lazily():
-    """Reservations past their time are released whenever order pages load (and by the CLI)."""
-    if services.expire_reservations():
-        db.session.commit()
 
 
 def order_link(order: Order, endpoint: str = "orders.view_order", **kw) -> str:
@@ -159,8 +153,19 @@ def _payment_page(order: Order, provider) -> tuple[str, str | None]:
     return url or order_link(order), None
 
 
-def view_order(token):
+def _current_order(token: str) -> Order:
+    """The order behind the link, its reservation released first if its time has passed: the
+    buyer sees what the `orders expire` job would have done by now."""
     order = load_order(token)
+    if services.reservation_due(order):
+        begin_writing()
+        if services.expire_if_due(order.id):
+            db.session.commit()
+    return order
+
+
+def view_order(token):
+    order = _current_order(token)
     return render_template(
         "orders/order.html", order=order, token=token, online=get_provider() is not None
     )
@@ -217,6 +222,7 @@ def payment_return(token):
     order = load_order(token)
     provider = get_provider()
     if provider is not None and order.status == OrderStatus.AWAITING_PAYMENT:
+        begin_writing()
         for payment in paying.open_payments(order):
             try:
                 paying.settle_payment(payment, provider.fetch_payment(payment.reference), provider)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.core.audit import AuditEntry
 from marketplace.core.auth.models import User, utcnow
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
@@ -299,3 +300,34 @@ def test_two_organisers_paying_out_one_balance_at_once_pay_it_once(app, make, st
     assert sum(isinstance(r, int) for r in results) == 1
     assert [r.code for r in results if isinstance(r, Refused)] == ["more_than_owed"]
     assert db.session.scalar(db.select(db.func.sum(VendorPayout.amount))) == 6000
+
+
+def test_the_order_page_and_the_expiry_job_release_a_reservation_once(app, make):
+    """The buyer opens their order while cron's `orders expire` runs: the stock comes back once."""
+    starts = {}
+    for _round in range(ROUNDS):
+        product = make.shop_product(stock=3)
+        starts[product.id] = 3
+        order = make.placed_order([(product, 2)])
+        order.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        order_id = order.id
+        with app.test_request_context():
+            link = order_link(order)
+
+        results = together(
+            app,
+            lambda link=link: app.test_client().get(link).status_code,
+            services.expire_reservations,
+            lambda order_id=order_id: services.expire_if_due(order_id),
+        )
+        assert results[0] == 200
+        assert fresh(Order, order_id).status == "expired"
+        assert fresh(Product, product.id).stock == 3
+        expiries = db.session.scalar(
+            db.select(db.func.count(AuditEntry.id)).where(
+                AuditEntry.action == "order.expired", AuditEntry.target_id == order_id
+            )
+        )
+        assert expiries == 1
+        check_all(starts)

@@ -9,6 +9,7 @@ from marketplace.core.auth.models import utcnow
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
 from marketplace.orders.models import Order, OrderLine
+from marketplace.orders.views import order_link
 from vendors.products.models import Product
 from vendors.sales.models import Sale
 
@@ -34,6 +35,11 @@ def checkout(client, **overrides):
     }
     data.update(overrides)
     return client.post("/checkout", data=data)
+
+
+def link_to(client, order) -> str:
+    with client.application.test_request_context():
+        return order_link(order)
 
 
 def only_order() -> Order:
@@ -188,12 +194,26 @@ def test_expired_reservations_give_the_stock_back(client, make, runner):
     assert stock_of(product) == 2
 
 
-def test_expiry_also_happens_lazily_when_pages_load(client, make):
+def test_expiry_also_happens_when_the_orders_own_page_loads(client, make):
     product = make.shop_product(stock=1)
     order = make.placed_order([(product, 1)])
     order.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    client.get("/cart")
+    client.get(link_to(client, order))
+    assert stock_of(product) == 1
+
+
+def test_other_pages_leave_expiry_to_the_job(client, make):
+    """Browsing never writes: the cart and the catalogue do not release anyone's reservation."""
+    product = make.shop_product(stock=1)
+    order = make.placed_order([(product, 1)])
+    order.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get("/cart").status_code == 200
+    assert client.get("/catalog").status_code == 200
+    assert stock_of(product) == 0
+    page = client.get(link_to(client, order))
+    assert "expired" in page.text.lower()
     assert stock_of(product) == 1
 
 
