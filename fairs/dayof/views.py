@@ -4,7 +4,8 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fairs.fairs import queries, services
+from fairs.dayof import services
+from fairs.fairs import queries
 from fairs.fairs.access import load_application, load_fair
 from fairs.fairs.links import qr_svg, vendor_url
 from fairs.fairs.models import Fair

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from fairs.fairs import queries, services
 from fairs.fairs.access import load_circuit, load_fair
-from fairs.fairs.forms import CircuitForm, FairForm, StatusForm, show_error
+from fairs.fairs.forms import CircuitForm, FairForm, StatusForm
 from fairs.fairs.models import FAIR_TRANSITIONS, Circuit, Fair, FairStatus
 from marketplace.core import submissions
 from marketplace.core.auth.access import staff_required
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
+from marketplace.core.forms import show_error
 from marketplace.core.inputs import page_number
 
 PAGE_SIZE = 30

@@ -1,4 +1,4 @@
-"""Organisers' forms for fairs, layouts and booths. Rules that span fields live in the services."""
+"""Organisers' forms for fairs and circuits. Rules that span fields live in the services."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -6,7 +6,6 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    StringField,
     TextAreaField,
     TimeField,
 )
@@ -14,26 +13,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from fairs.fairs.models import FairStatus
 from fairs.fairs.services import MAX_CAPACITY, FairDetails
-from fairs.layout.services import MAX_COLS, MAX_ROWS, ZONES, BoothDetails, row_letter
-from marketplace.core.forms import Form, strip
-from marketplace.core.inputs import to_int
+from marketplace.core.forms import Form, strip, text_field
 from marketplace.core.submissions import OnceForm
 from vendors.taxonomy import DEPARTMENTS
-
-ROW_ACTION_LABELS = {
-    "food": _l("Make it the food area"),
-    "general": _l("Make it general area"),
-    "power": _l("Give it power outlets"),
-    "no_power": _l("Remove power outlets"),
-    "shade": _l("Mark it shaded"),
-    "no_shade": _l("Mark it without shade"),
-}
-
-
-def _text(label, max_chars, required=True, **kw):
-    validators = [InputRequired(_l("Please fill in this field."))] if required else [Optional()]
-    validators.append(Length(max=max_chars, message=_l("At most %(max)d characters.")))
-    return StringField(label, validators=validators, filters=[strip], **kw)
 
 
 def _date(label, required=False):
@@ -42,14 +24,14 @@ def _date(label, required=False):
 
 
 class FairForm(OnceForm):
-    name = _text(_l("Name"), 120)
-    city = _text(_l("City"), 80)
+    name = text_field(_l("Name"), 120)
+    city = text_field(_l("City"), 80)
     department = SelectField(
         _l("Department"),
         choices=[("", _l("Choose a department"))] + [(d, d) for d in DEPARTMENTS],
         validate_choice=False,  # the service names the 18 departments in its message
     )
-    venue = _text(_l("Venue"), 160)
+    venue = text_field(_l("Venue"), 160)
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=5000, message=_l("At most %(max)d characters."))],
@@ -100,69 +82,5 @@ class StatusForm(Form):
     )
 
 
-class LayoutForm(Form):
-    rows = IntegerField(
-        _l("Rows"),
-        validators=[
-            InputRequired(_l("Please give a number.")),
-            NumberRange(1, MAX_ROWS, _l("Between %(min)s and %(max)s.")),
-        ],
-    )
-    cols = IntegerField(
-        _l("Booths per row"),
-        validators=[
-            InputRequired(_l("Please give a number.")),
-            NumberRange(1, MAX_COLS, _l("Between %(min)s and %(max)s.")),
-        ],
-    )
-
-
-def _row_index(value) -> int:
-    """A row number, or -1 for anything else, which the layout service then refuses."""
-    row = to_int(str(value), 0, MAX_ROWS)
-    return -1 if row is None else row
-
-
-class RowForm(Form):
-    # Unknown rows and actions reach the service, which says what is wrong in plain words.
-    row = SelectField(_l("Row"), coerce=_row_index, validate_choice=False)
-    action = SelectField(
-        _l("Change"), choices=list(ROW_ACTION_LABELS.items()), validate_choice=False
-    )
-
-    def set_rows(self, rows: int) -> None:
-        self.row.choices = [(r, row_letter(r)) for r in range(rows)]
-
-
-class BoothForm(Form):
-    size = _text(_l("Size"), 20)
-    zone = SelectField(_l("Zone"), choices=list(ZONES.items()), validate_choice=False)
-    has_power = BooleanField(_l("Power outlet"))
-    shade = BooleanField(_l("Shade"))
-    step_free = BooleanField(_l("Step-free access"))
-    unavailable = BooleanField(_l("Unavailable (not to be assigned)"))
-    notes = _text(_l("Notes"), 300, required=False)
-
-    def details(self) -> BoothDetails:
-        return BoothDetails(
-            size=self.size.data,
-            has_power=self.has_power.data,
-            shade=self.shade.data,
-            step_free=self.step_free.data,
-            zone=self.zone.data or None,
-            notes=self.notes.data or "",
-            unavailable=self.unavailable.data,
-        )
-
-
 class CircuitForm(Form):
-    name = _text(_l("Circuit name"), 120)
-
-
-def show_error(form: Form, error) -> None:
-    """Put a service's refusal next to its field, or above the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    name = text_field(_l("Circuit name"), 120)

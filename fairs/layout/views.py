@@ -6,13 +6,14 @@ from flask_login import current_user
 
 from fairs.fairs import queries
 from fairs.fairs.access import load_booth, load_fair
-from fairs.fairs.forms import BoothForm, LayoutForm, RowForm, show_error
 from fairs.fairs.models import Fair
 from fairs.layout import services as layout
 from fairs.layout.booth_map import render_booth_map
+from fairs.layout.forms import BoothForm, LayoutForm, RowForm
 from marketplace.core.auth.access import staff_required
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
+from marketplace.core.forms import show_error
 
 
 @staff_required

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from marketplace.core.inputs import FORBIDDEN_MESSAGE, has_forbidden_characters
 
@@ -75,3 +75,19 @@ def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
+
+
+def text_field(label, max_chars: int, required: bool = True, **kw) -> StringField:
+    """A trimmed text field of at most `max_chars`, required unless told otherwise."""
+    validators = [InputRequired(_l("Please fill in this field."))] if required else [Optional()]
+    validators.append(Length(max=max_chars, message=_l("At most %(max)d characters.")))
+    return StringField(label, validators=validators, filters=[strip], **kw)
+
+
+def show_error(form: Form, error) -> None:
+    """Put a service's refusal next to its field, or above the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -18,7 +18,8 @@ from fairs.applications.models import Application
 from fairs.applications.services import Choices, apply, decide
 from fairs.assignment.booking import assign_booth
 from fairs.fairs.models import FairStatus
-from fairs.fairs.services import FairDetails, change_status, create_fair, generate_layout
+from fairs.fairs.services import FairDetails, change_status, create_fair
+from fairs.layout.services import generate_layout
 from marketplace.core.auth.models import Role
 from marketplace.core.auth.services import create_user, find_user
 from marketplace.core.database import db

@@ -9,6 +9,7 @@ import pytest
 from fairs.applications import services as applications
 from fairs.applications.models import Application, ApplicationStatus
 from fairs.assignment import booking
+from fairs.dayof import services as dayof
 from fairs.fairs import services
 from fairs.fairs.models import Fair, FairStatus
 from fairs.layout.models import Booth
@@ -266,7 +267,7 @@ def test_a_double_tap_on_mark_present_records_one_check_in(app, make):
         def load():
             return db.session.get(User, user_id), db.session.get(Application, application_id)
 
-        return load, services.check_in
+        return load, dayof.check_in
 
     application_id, organiser_ids = application.id, [o.id for o in organisers]
     assert race(app, *(job(o) for o in organiser_ids)) == ["ok", "ok"]
@@ -298,7 +299,7 @@ def test_freeing_a_booth_while_the_vendor_is_marked_present_is_refused(app, make
         return db.session.get(User, organiser_id), db.session.get(Application, application_id)
 
     application_id, organiser_id = application.id, organiser.id
-    outcomes = race(app, (load, services.check_in), (load, services.free_booth))
+    outcomes = race(app, (load, dayof.check_in), (load, dayof.free_booth))
 
     final = get(Application, application.id)
     assert outcomes.count("ok") == 1, outcomes

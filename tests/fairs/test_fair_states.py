@@ -10,6 +10,7 @@ from fairs.applications import services as applications
 from fairs.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationStatus
 from fairs.applications.services import DECISIONS, Choices
 from fairs.assignment import booking
+from fairs.dayof import services as dayof
 from fairs.fairs import services
 from fairs.fairs.models import FAIR_TRANSITIONS, Fair, FairStatus
 from fairs.layout.models import Booth
@@ -99,11 +100,11 @@ class FairDay(RuleBasedStateMachine):
 
     @rule(vendor=pick_vendor)
     def free_booth(self, vendor):
-        self.with_application(vendor, lambda a: services.free_booth(self.organiser, a))
+        self.with_application(vendor, lambda a: dayof.free_booth(self.organiser, a))
 
     @rule(vendor=pick_vendor, undo=st.booleans())
     def check_in(self, vendor, undo):
-        change = services.undo_check_in if undo else services.check_in
+        change = dayof.undo_check_in if undo else dayof.check_in
         self.with_application(vendor, lambda a: change(self.organiser, a))
 
     @rule(status=st.sampled_from(list(FairStatus)))
@@ -166,10 +167,10 @@ def test_check_in_without_a_booth_is_refused_and_changes_nothing(app, make, undo
     organiser = make.organizer()
     with app.test_request_context():
         if undo:
-            services.undo_check_in(organiser, application)  # nothing to undo: no change
+            dayof.undo_check_in(organiser, application)  # nothing to undo: no change
         else:
             with pytest.raises(Refused):
-                services.check_in(organiser, application)
+                dayof.check_in(organiser, application)
     db.session.rollback()
     assert db.session.get(Application, application.id).checked_in_at is None
 
