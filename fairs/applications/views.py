@@ -19,6 +19,7 @@ from marketplace.core.auth.access import entrepreneur_required
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
 from vendors.profiles.models import VendorProfile
+from vendors.profiles.services import find_profile
 
 
 def _register_dashboard_panel(state) -> None:
@@ -45,17 +46,10 @@ def dashboard_applications(user) -> list[Application]:
     return list(db.session.scalars(stmt))
 
 
-def current_vendor() -> VendorProfile | None:
-    stmt = db.select(VendorProfile).where(
-        VendorProfile.user_id == current_user.id, VendorProfile.deleted_at.is_(None)
-    )
-    return db.session.scalar(stmt)
-
-
 def get_own_application(application_id: int) -> Application:
     """The signed-in entrepreneur's application; anyone else's is simply not found."""
     application = db.session.get(Application, application_id)
-    vendor = current_vendor()
+    vendor = find_profile(current_user)
     if application is None or vendor is None or application.vendor_id != vendor.id:
         abort(404)
     return application
@@ -75,7 +69,7 @@ def open_fairs() -> list[Fair]:
 
 @entrepreneur_required
 def mine():
-    vendor = current_vendor()
+    vendor = find_profile(current_user)
     own = []
     if vendor is not None:
         stmt = (
@@ -114,7 +108,7 @@ def _apply_page(fair: Fair):
     # Claimed first: a repeat of an application already sent answers with its outcome, not
     # with "you have already applied".
     claim = submissions.claim("application") if request.method == "POST" else None
-    vendor = current_vendor()
+    vendor = find_profile(current_user)
     blocker = _why_not(vendor, fair)
     if blocker:
         status = 200 if request.method == "GET" else 409

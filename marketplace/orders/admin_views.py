@@ -10,6 +10,7 @@ from marketplace.core.database import db
 from marketplace.core.errors import Refused
 from marketplace.core.inputs import page_number, to_id
 from marketplace.orders import paying, payouts
+from marketplace.orders.access import load_order_for_staff
 from marketplace.orders.forms import PayoutForm, RefundForm
 from marketplace.orders.models import Order
 from marketplace.payments import get_provider
@@ -31,14 +32,14 @@ def index():
 
 @staff_required
 def detail(order_id):
-    order = db.get_or_404(Order, order_id)
+    order = load_order_for_staff(order_id)
     return render_template("orders/admin_detail.html", order=order, form=RefundForm())
 
 
 @staff_required
 def refund(order_id):
     claim = submissions.claim("order-refund")
-    order = db.get_or_404(Order, order_id)
+    order = load_order_for_staff(order_id)
     form = RefundForm()
     line_id = to_id(form.line_id.data) if form.validate_on_submit() else None
     if line_id is None:

@@ -1,6 +1,6 @@
 """The entrepreneur's side of orders: the lines that are theirs, and moving them along."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,22 +8,15 @@ from marketplace.core import submissions
 from marketplace.core.auth.access import entrepreneur_required
 from marketplace.core.database import db
 from marketplace.orders import services
+from marketplace.orders.access import load_own_line
 from marketplace.orders.forms import LineActionForm
-from marketplace.orders.models import LineStatus, OrderLine
-from vendors.profiles.models import VendorProfile
-
-
-def own_vendor(user) -> VendorProfile | None:
-    return db.session.scalar(
-        db.select(VendorProfile).where(
-            VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)
-        )
-    )
+from marketplace.orders.models import LineStatus
+from vendors.profiles.services import find_profile
 
 
 def dashboard_orders(user) -> dict:
     """Data for the dashboard panel: how many order lines wait for this entrepreneur."""
-    vendor = own_vendor(user) if user.is_authenticated else None
+    vendor = find_profile(user)
     return {"open": services.open_line_count(vendor.id) if vendor else 0}
 
 
@@ -31,18 +24,9 @@ def _register_globals(state):
     state.app.jinja_env.globals["dashboard_orders"] = dashboard_orders
 
 
-def load_own_line(line_id: int) -> OrderLine:
-    """A line of the signed-in entrepreneur's own business; anyone else's is a 403."""
-    line = db.get_or_404(OrderLine, line_id)
-    vendor = own_vendor(current_user)
-    if vendor is None or line.vendor_id != vendor.id:
-        abort(403)
-    return line
-
-
 @entrepreneur_required
 def index():
-    vendor = own_vendor(current_user)
+    vendor = find_profile(current_user)
     lines = services.vendor_lines(vendor.id) if vendor else []
     return render_template("orders/vendor_orders.html", lines=lines, form=LineActionForm())
 

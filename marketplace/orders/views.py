@@ -1,8 +1,7 @@
 """Buyer pages: cart, checkout, the order page behind a signed link, and online payment."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from marketplace.core import submissions
 from marketplace.core.database import begin_writing, db
@@ -11,6 +10,7 @@ from marketplace.core.inputs import to_id, to_int
 from marketplace.core.mail import send_mail
 from marketplace.core.security import safe_next_url
 from marketplace.orders import cart, labels, paying, services
+from marketplace.orders.access import load_order, order_link
 from marketplace.orders.forms import AddToCartForm, CheckoutForm
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import get_provider
@@ -23,24 +23,6 @@ def _register_globals(state):
         order_status_label=labels.order_status_label,
         line_status_label=labels.line_status_label,
     )
-
-
-def order_link(order: Order, endpoint: str = "orders.view_order", **kw) -> str:
-    token = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="order-link").dumps(order.id)
-    return url_for(endpoint, token=token, **kw)
-
-
-def load_order(token: str) -> Order:
-    """The order behind a signed link; a tampered or unknown link is a 404."""
-    try:
-        order_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="order-link").loads(
-            token
-        )
-    except BadSignature:
-        abort(404)
-    if not isinstance(order_id, int):
-        abort(404)
-    return db.get_or_404(Order, order_id)
 
 
 def add_to_cart():

@@ -15,8 +15,8 @@ from marketplace.core.auth.models import User, utcnow
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
 from marketplace.orders import paying, services
+from marketplace.orders.access import order_link
 from marketplace.orders.models import Order, OrderLine, Payment, Refund
-from marketplace.orders.views import order_link
 from marketplace.payments import get_provider
 from tests.marketplace.order_checks import check_all
 from tests.marketplace.test_payments import WEBHOOK

@@ -8,8 +8,8 @@ import pytest
 from marketplace.core.auth.models import utcnow
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
+from marketplace.orders.access import order_link
 from marketplace.orders.models import Order, OrderLine
-from marketplace.orders.views import order_link
 from vendors.products.models import Product
 from vendors.sales.models import Sale
 

@@ -361,7 +361,7 @@ def test_the_same_event_delivered_twice_at_once_pays_once(app, client, make, str
 def test_the_order_page_speaks_spanish_by_default(client, make):
     product = make.shop_product()
     order = make.placed_order([(product, 1)])
-    from marketplace.orders.views import order_link
+    from marketplace.orders.access import order_link
 
     with client.application.test_request_context():
         link = order_link(order)

@@ -17,6 +17,7 @@ from vendors.photos.uploads import store_images
 from vendors.products import services as products
 from vendors.products.services import ProductFields
 from vendors.profiles.models import VendorProfile, VendorStatus
+from vendors.profiles.services import find_profile
 
 PHOTO_SIZE = (640, 480)
 
@@ -41,7 +42,7 @@ def _load_vendor(data: dict, password: str, status: VendorStatus) -> int:
         data["email"], password, Role.ENTREPRENEUR, data["name"]
     )
     db.session.flush()
-    if products.vendor_of(user) is not None:
+    if find_profile(user) is not None:
         return 0  # this person already made a profile of their own
     vendor = _profile(data, user.id, status)
     db.session.add(vendor)

@@ -18,6 +18,7 @@ from vendors.photos.models import Image
 from vendors.photos.uploads import Prepared, Upload, check_photo_count, prepare_inline
 from vendors.products.models import Product, ProductPhoto
 from vendors.profiles.models import VendorProfile
+from vendors.profiles.services import find_profile
 
 
 @dataclass
@@ -30,15 +31,6 @@ class ProductFields:
     price: int
     stock: int | None
     visible: bool
-
-
-def vendor_of(user: User) -> VendorProfile | None:
-    """The entrepreneur's profile (any status), or None before they made one."""
-    return db.session.scalar(
-        db.select(VendorProfile).where(
-            VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)
-        )
-    )
 
 
 def get_own_product(product_id: int) -> Product:
@@ -188,7 +180,7 @@ def restore_by_organiser(product: Product, organiser: User) -> None:
 
 def product_panel(user: User) -> dict | None:
     """Figures for the dashboard panel; None before the entrepreneur has a profile."""
-    vendor = vendor_of(user)
+    vendor = find_profile(user)
     if vendor is None:
         return None
     live = (Product.vendor_id == vendor.id, Product.deleted_at.is_(None))

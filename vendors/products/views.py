@@ -16,6 +16,7 @@ from vendors.photos.images import image_error
 from vendors.photos.uploads import MAX_PHOTOS, PhotoErrors, check_photo_count
 from vendors.products import services as products
 from vendors.products.forms import AltTextForm, ModerationForm, ProductForm
+from vendors.profiles.services import find_profile
 
 PAGE_SIZE = 20
 #: Pages that receive photos: a body over MAX_CONTENT_LENGTH re-renders them with a message.
@@ -31,7 +32,7 @@ def _setup(state):
 
 @entrepreneur_required
 def index():
-    vendor = products.vendor_of(current_user)
+    vendor = find_profile(current_user)
     page = None
     if vendor is not None:
         page = db.paginate(
@@ -46,7 +47,7 @@ def index():
 @entrepreneur_required
 def new():
     once = submissions.claim("product.create") if request.method == "POST" else None
-    vendor = products.vendor_of(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         flash(_("Please fill in your business profile first, then add your products."), "info")
         return redirect(url_for("vendors.edit_profile"))

@@ -77,7 +77,10 @@ def category_name(code: str) -> str:
 
 
 def find_profile(user: User) -> VendorProfile | None:
-    """The person's own (not deleted) profile, if they made one."""
+    """The person's own (not deleted) profile, if they made one; None for a visitor. The one
+    lookup of "my business" that every package uses."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     return db.session.scalar(
         db.select(VendorProfile).where(
             VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)

@@ -24,9 +24,10 @@ from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db
 from marketplace.core.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
 from vendors.profiles.models import VendorProfile
+from vendors.profiles.services import find_profile
 from vendors.sales.ledger import CLIENT_KEY, SaleInput, find_sale_by_key, record_sale
 from vendors.sales.models import Sale
-from vendors.sales.queries import product_json, sellable_products, vendor_of
+from vendors.sales.queries import product_json, sellable_products
 
 #: A sale is a few hundred bytes and a ticket of MAX_LINES lines a few thousand; anything much
 #: bigger is not a sale.
@@ -162,7 +163,7 @@ def _signed_in_vendor() -> VendorProfile:
         )
     if not current_user.has_role(Role.ENTREPRENEUR):
         raise Refused(_("Only entrepreneurs can record sales."), code="forbidden", status=403)
-    vendor = vendor_of(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         raise Refused(
             _("Please complete your business profile before recording sales."),

@@ -10,20 +10,10 @@ from marketplace.core.extensions import db
 from marketplace.core.timeutil import LOCAL_TZ, local_today
 from vendors.products.models import Product, ProductPhoto
 from vendors.profiles.models import VendorProfile
+from vendors.profiles.services import find_profile
 from vendors.sales.models import Sale
 
 TODAY_LIMIT = 100
-
-
-def vendor_of(user: User) -> VendorProfile | None:
-    """The signed-in entrepreneur's business profile, if they have one."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(
-        db.select(VendorProfile).where(
-            VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)
-        )
-    )
 
 
 def sellable_products(vendor: VendorProfile) -> list[Product]:
@@ -87,7 +77,7 @@ def todays_total(vendor: VendorProfile) -> tuple[int, int]:
 
 def sales_panel(user: User) -> dict | None:
     """Data for the dashboard's sales panel, or None when there is no business profile yet."""
-    vendor = vendor_of(user)
+    vendor = find_profile(user)
     if vendor is None:
         return None
     count, total = todays_total(vendor)

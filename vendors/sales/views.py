@@ -15,6 +15,7 @@ from flask_login import current_user
 from marketplace.core.auth.access import entrepreneur_required
 from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db
+from vendors.profiles.services import find_profile
 from vendors.sales import ledger
 from vendors.sales.forms import SaleForm, VoidForm, new_client_key
 from vendors.sales.queries import (
@@ -23,7 +24,6 @@ from vendors.sales.queries import (
     sellable_products,
     todays_sales,
     todays_total,
-    vendor_of,
 )
 
 
@@ -34,7 +34,7 @@ def _register_panel(state):
 
 @entrepreneur_required
 def screen():
-    vendor = vendor_of(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         return render_template("vendors/sell_no_profile.html")
     return _render(vendor, SaleForm(client_key=new_client_key()))
@@ -92,7 +92,7 @@ def service_worker():
 
 
 def _own_vendor():
-    vendor = vendor_of(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         abort(403)
     return vendor
