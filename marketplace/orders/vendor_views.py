@@ -27,10 +27,6 @@ def dashboard_orders(user) -> dict:
     return {"open": services.open_line_count(vendor.id) if vendor else 0}
 
 
-def _register_globals(state):
-    state.app.jinja_env.globals["dashboard_orders"] = dashboard_orders
-
-
 def load_own_line(line_id: int) -> OrderLine:
     """A line of the signed-in entrepreneur's own business; anyone else's is a 403."""
     line = db.get_or_404(OrderLine, line_id)
