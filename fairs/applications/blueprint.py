@@ -5,12 +5,23 @@ The URL table of the package: views are plain functions in its modules, added he
 
 from flask import Blueprint
 
-from fairs.applications import review_views, views
+from fairs.applications import queries, review_views, views
+from marketplace.core import dashboards
 
 PREFIX = "/admin/fairs/<id:fair_id>"
 
 bp = Blueprint("applications", __name__)
-bp.record_once(views._register_dashboard_panel)
+bp.record_once(views._register_globals)
+bp.record_once(
+    dashboards.panel(
+        "vendor", "vendors/_dash_applications.html", views.dashboard_applications, order=20
+    )
+)
+bp.record_once(
+    dashboards.panel(
+        "admin", "admin/_dash_applications.html", lambda user: queries.fairs_to_review(), order=30
+    )
+)
 bp.add_url_rule("/me/applications", view_func=views.mine, methods=["GET"])
 bp.add_url_rule("/fairs/<slug>/apply", view_func=views.apply, methods=["GET", "POST"])
 bp.add_url_rule("/me/applications/new", view_func=views.new, methods=["GET", "POST"])

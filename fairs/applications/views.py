@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from fairs.applications import services
 from fairs.applications.forms import ActionForm, ApplicationForm
 from fairs.applications.models import Application, ApplicationStatus
-from fairs.applications.queries import fairs_to_review
 from fairs.fairs.models import Fair, FairStatus
 from marketplace.core import submissions
 from marketplace.core.auth.access import entrepreneur_required
@@ -22,11 +21,9 @@ from vendors.profiles.models import VendorProfile
 from vendors.profiles.services import find_profile
 
 
-def _register_dashboard_panel(state) -> None:
-    state.app.jinja_env.globals.update(
-        dashboard_applications=dashboard_applications,
-        fairs_to_review=fairs_to_review,
-        application_status_label=lambda status: services.STATUS_LABELS.get(status, status),
+def _register_globals(state) -> None:
+    state.app.jinja_env.globals["application_status_label"] = lambda status: (
+        services.STATUS_LABELS.get(status, status)
     )
 
 

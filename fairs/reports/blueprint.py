@@ -6,11 +6,20 @@ The URL table of the package: views are plain functions in its modules, added he
 from flask import Blueprint
 
 from fairs.reports import views
+from marketplace.core import dashboards
 
 FORMATS = "<any(csv, xlsx):fmt>"
 
 bp = Blueprint("reports", __name__)
 bp.record_once(views._register_globals)
+bp.record_once(
+    dashboards.panel("vendor", "vendors/_dash_reports.html", views.reports_today_total, order=50)
+)
+bp.record_once(
+    dashboards.panel(
+        "admin", "admin/_dash_reports.html", lambda user: views.report_fairs(), order=40
+    )
+)
 bp.add_url_rule("/me/reports", view_func=views.mine, methods=["GET"])
 bp.add_url_rule(
     f"/me/reports/<any(sales, fairs, products, payment):table>.{FORMATS}",

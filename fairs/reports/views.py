@@ -27,8 +27,6 @@ def _register_globals(state) -> None:
     state.app.jinja_env.globals.update(
         money_chart=money_chart,
         export_links=export_links,
-        reports_today_total=reports_today_total,
-        report_fairs=report_fairs,
     )
 
 
@@ -41,7 +39,7 @@ def money_chart(lines, title: str):
 
 
 def reports_today_total(user):
-    """For the entrepreneur's dashboard panel: today's figures, or None without a profile."""
+    """For the entrepreneur's dashboard panel: today's figures; None (no panel) without a profile."""
     vendor = own_profile(user)
     return today_total(vendor.id) if vendor else None
 

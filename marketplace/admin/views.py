@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.core import audit
+from marketplace.core import audit, dashboards
 from marketplace.core.auth import services
 from marketplace.core.auth.access import admin_required, staff_required
 from marketplace.core.auth.forms import StaffAccountForm
@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html")
+    return render_template("admin/dashboard.html", panels=dashboards.collect("admin", current_user))
 
 
 @admin_required

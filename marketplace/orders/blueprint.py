@@ -6,6 +6,7 @@ The URL table of the package: views are plain functions in its modules, added he
 
 from flask import Blueprint
 
+from marketplace.core import dashboards
 from marketplace.orders import admin_views, cli, vendor_views, views, webhook_views
 
 orders_bp = Blueprint("orders", __name__)
@@ -25,13 +26,16 @@ orders_bp.add_url_rule(
 orders_bp.cli.add_command(cli.expire_command)
 
 vendor_orders_bp = Blueprint("vendor_orders", __name__, url_prefix="/me/orders")
-vendor_orders_bp.record_once(vendor_views._register_globals)
+vendor_orders_bp.record_once(
+    dashboards.panel("vendor", "vendors/_dash_orders.html", vendor_views.dashboard_orders, order=40)
+)
 vendor_orders_bp.add_url_rule("", view_func=vendor_views.index, methods=["GET"])
 vendor_orders_bp.add_url_rule(
     "/lines/<id:line_id>", view_func=vendor_views.move_line, methods=["POST"]
 )
 
 admin_orders_bp = Blueprint("admin_orders", __name__, url_prefix="/admin")
+admin_orders_bp.record_once(dashboards.panel("admin", "admin/_dash_orders.html", order=50))
 admin_orders_bp.add_url_rule("/orders", view_func=admin_views.index, methods=["GET"])
 admin_orders_bp.add_url_rule("/orders/<id:order_id>", view_func=admin_views.detail, methods=["GET"])
 admin_orders_bp.add_url_rule(

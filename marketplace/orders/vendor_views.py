@@ -20,10 +20,6 @@ def dashboard_orders(user) -> dict:
     return {"open": services.open_line_count(vendor.id) if vendor else 0}
 
 
-def _register_globals(state):
-    state.app.jinja_env.globals["dashboard_orders"] = dashboard_orders
-
-
 @entrepreneur_required
 def index():
     vendor = find_profile(current_user)

@@ -11,6 +11,7 @@ from fairs.layout.models import Booth
 from marketplace.core.audit import AuditEntry
 from marketplace.core.database import db
 from marketplace.core.timeutil import local_today
+from tests.panels import render_panel
 from vendors.profiles.models import VendorStatus
 
 S = ApplicationStatus
@@ -203,16 +204,12 @@ def test_another_vendors_application_is_not_found(client, make, vendor, action):
 
 
 def test_dashboard_panel_shows_status_and_booth(app, make):
-    from flask import render_template
-    from flask_login import login_user
-
     fair = make.fair(name="Feria Tegucigalpa")
     vendor = make.applicant()
     [booth] = make.grid(fair, 1, 1)
     make.application(fair, vendor, status=S.APPROVED, booth=booth)
     with app.test_request_context():
-        login_user(vendor.user)
-        html = render_template("vendors/_dash_applications.html")
+        html = render_panel("vendors/_dash_applications.html", vendor.user)
     assert "Feria Tegucigalpa" in html
     assert "Aprobada" in html and "Puesto A-01" in html
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from marketplace.core.sqltime import utc_bounds
 from marketplace.core.timeutil import local_today
+from tests.panels import render_panel
 from vendors.sales.report import best_products, by_payment, today_total
 
 
@@ -78,5 +79,5 @@ def test_dashboard_panel_shows_today(app, make, auth, client):
     make.report_sale(vendor, unit_price=30000)
     auth.login(user.email)
     with app.test_request_context():
-        html = app.jinja_env.get_template("vendors/_dash_reports.html").render(current_user=user)
+        html = render_panel("vendors/_dash_reports.html", user)
     assert "L 300.00" in html and "/me/reports" in html

@@ -2,6 +2,7 @@
 
 from flask import render_template_string
 
+from tests.panels import render_panel
 from vendors.photos.models import Image
 
 PICTURE = '{% from "macros/images.html" import picture %}{{ picture(image, "50vw", "Miel") }}'
@@ -37,16 +38,12 @@ def test_the_dashboard_panel_counts_products_and_offers_the_next_one(app, make):
     make.product(vendor=vendor, stock=0)
     make.product(vendor=vendor, stock=None)
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        html = render_template_string(
-            '{% include "vendors/_dash_products.html" %}', current_user=vendor.user
-        )
+        html = render_panel("vendors/_dash_products.html", vendor.user)
     assert "2 products" in html and "1 out of stock" in html and "/me/products/new" in html
 
 
 def test_the_dashboard_panel_before_a_profile(app, make):
     user = make.user()
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        html = render_template_string(
-            '{% include "vendors/_dash_products.html" %}', current_user=user
-        )
+        html = render_panel("vendors/_dash_products.html", user)
     assert "Fill in your business profile" in html

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from flask import render_template
 
 from marketplace.core.database import db
+from tests.panels import render_panel
 from vendors.photos.models import Image
 from vendors.products.models import Product, ProductPhoto
 from vendors.sales.models import Sale
@@ -337,7 +337,7 @@ def test_the_service_worker_is_served_for_the_sales_screen(client):
 def test_the_dashboard_panel_shows_todays_total(app, client, shop, make):
     make.sale(shop, shop.products[0], quantity=2)
     with app.test_request_context():
-        html = render_template("vendors/_dash_sales.html", current_user=shop.user)
+        html = render_panel("vendors/_dash_sales.html", shop.user)
     assert "L 300.00" in html
     assert re.search(r'href="/me/sell"', html)
 

@@ -6,10 +6,14 @@ The URL table of the package: views are plain functions in its modules, added he
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from vendors.products import views
+from marketplace.core import dashboards
+from vendors.products import services, views
 
 bp = Blueprint("products", __name__)
 bp.record_once(views._setup)
+bp.record_once(
+    dashboards.panel("vendor", "vendors/_dash_products.html", services.product_panel, order=10)
+)
 bp.add_url_rule("/me/products", view_func=views.index, methods=["GET"])
 bp.add_url_rule("/me/products/new", view_func=views.new, methods=["GET", "POST"])
 bp.add_url_rule("/me/products/<id:product_id>/edit", view_func=views.edit, methods=["GET", "POST"])

@@ -24,9 +24,7 @@ UPLOAD_ENDPOINTS = {"products.new", "products.edit"}
 
 
 def _setup(state):
-    state.app.jinja_env.globals.update(
-        product_panel=products.product_panel, media_url=lambda key: get_storage().url(key)
-    )
+    state.app.jinja_env.globals["media_url"] = lambda key: get_storage().url(key)
     image_cli.init_app(state.app)
 
 

@@ -36,10 +36,6 @@ def pending_vendor_count() -> int:
     )
 
 
-def _register_globals(state):
-    state.app.jinja_env.globals["pending_vendor_count"] = pending_vendor_count
-
-
 @staff_required
 def queue():
     status = request.args.get("status", "pending")

@@ -5,7 +5,8 @@ The URL table of the package: views are plain functions in its modules, added he
 
 from flask import Blueprint
 
-from vendors.profiles import admin_views, views
+from marketplace.core import dashboards
+from vendors.profiles import admin_views, services, views
 
 vendors_bp = Blueprint("vendors", __name__)
 vendors_bp.record_once(views._register_template_globals)
@@ -17,7 +18,15 @@ vendors_bp.add_url_rule("/claim", view_func=views.claim, methods=["GET", "POST"]
 vendors_bp.add_url_rule("/claim/password", view_func=views.claim_password, methods=["GET", "POST"])
 
 vendor_admin_bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
-vendor_admin_bp.record_once(admin_views._register_globals)
+vendor_admin_bp.add_app_template_filter(services.status_label, "vendor_status")
+vendor_admin_bp.record_once(
+    dashboards.panel(
+        "admin",
+        "admin/_dash_vendors.html",
+        lambda user: admin_views.pending_vendor_count(),
+        order=10,
+    )
+)
 vendor_admin_bp.add_url_rule("", view_func=admin_views.queue, methods=["GET"])
 vendor_admin_bp.add_url_rule("/<id:vendor_id>", view_func=admin_views.detail, methods=["GET"])
 vendor_admin_bp.add_url_rule(

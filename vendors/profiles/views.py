@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from marketplace.core import dashboards
 from marketplace.core.auth.access import entrepreneur_required
 from marketplace.core.auth.views import start_session
 from marketplace.core.errors import Refused
@@ -32,7 +33,6 @@ from vendors.profiles.services import (
     audit_label,
     category_name,
     complete_profile,
-    status_label,
     update_profile,
 )
 
@@ -43,7 +43,6 @@ def _register_template_globals(state):
     env.globals.update(
         category_name=category_name,
         audit_label=audit_label,
-        status_label=status_label,
         logo_url=image_url,
         whatsapp_link=whatsapp_link,
         public_phone=public_phone,
@@ -57,7 +56,14 @@ def _claim_limit():
 
 @entrepreneur_required
 def dashboard():
-    return render_template("vendors/dashboard.html", vendor=get_own_profile(required=False))
+    vendor = get_own_profile(required=False)
+    # Until there is a profile the page only asks for one: no panel is gathered.
+    return render_template(
+        "vendors/dashboard.html",
+        vendor=vendor,
+        logo=image_url(vendor.logo, 320) if vendor else None,
+        panels=dashboards.collect("vendor", current_user) if vendor else [],
+    )
 
 
 def save_profile_form(form: ProfileForm, vendor, owner, actor):

@@ -6,10 +6,14 @@ The URL table of the package: views are plain functions in its modules, added he
 from flask import Blueprint
 from sqlalchemy.exc import OperationalError
 
-from vendors.sales import api, views
+from marketplace.core import dashboards
+from vendors.sales import api, queries, views
 
 sales_bp = Blueprint("sales", __name__)
-sales_bp.record_once(views._register_panel)
+sales_bp.add_app_template_filter(queries.photo_url, "sale_photo")
+sales_bp.record_once(
+    dashboards.panel("vendor", "vendors/_dash_sales.html", queries.sales_panel, order=30)
+)
 sales_bp.add_url_rule("/me/sell", view_func=views.screen, methods=["GET"])
 sales_bp.add_url_rule("/me/sell", view_func=views.record, methods=["POST"])
 sales_bp.add_url_rule("/me/sell/sales/<id:sale_id>/void", view_func=views.void, methods=["POST"])

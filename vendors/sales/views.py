@@ -19,17 +19,10 @@ from vendors.profiles.services import find_profile
 from vendors.sales import ledger
 from vendors.sales.forms import SaleForm, VoidForm, new_client_key
 from vendors.sales.queries import (
-    photo_url,
-    sales_panel,
     sellable_products,
     todays_sales,
     todays_total,
 )
-
-
-def _register_panel(state):
-    state.app.jinja_env.globals["sales_panel"] = sales_panel
-    state.app.jinja_env.filters["sale_photo"] = photo_url
 
 
 @entrepreneur_required
