@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -221,7 +222,7 @@ def status_labels() -> dict[FairStatus, str]:
         FairStatus.CLOSED: _("Applications closed"),
         FairStatus.LIVE: _("Fair day"),
         FairStatus.FINISHED: _("Finished"),
-        FairStatus.CANCELLED: _("Cancelled"),
+        FairStatus.CANCELLED: pgettext("fair status", "Cancelled"),
     }
 
 

@@ -22,9 +22,7 @@ bp = Blueprint("i18n", __name__)
 
 
 def init_app(app) -> None:
-    # One catalogue per area of the product, merged at load time, so areas can grow separately.
-    dirs = sorted(str(p) for p in TRANSLATION_ROOT.iterdir() if p.is_dir())
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATION_ROOT)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: None)
     # Flask-Babel's template `_` looks the catalogue up again for every string, through three
     # nested calls, and a page has dozens of strings: each render gets callables bound to its
