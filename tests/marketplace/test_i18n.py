@@ -54,6 +54,57 @@ def test_templates_translate_in_the_language_of_each_render(app):
         assert "Hola, Ana:" in mail and "verificaron Café & <Miel>." in mail
 
 
+def test_a_render_looks_its_catalogue_up_once(app, monkeypatch):
+    """Templates' `_` and `ngettext` are bound to the render's catalogue: one look-up for the
+    whole page instead of one per string, and the same text as Flask-Babel's own."""
+    from flask import render_template_string
+    from flask_babel import gettext, ngettext
+
+    from marketplace.core import i18n
+
+    lookups = []
+    real = i18n.get_translations
+    monkeypatch.setattr(i18n, "get_translations", lambda: lookups.append(1) or real())
+    html = (
+        "{% for n in (1, 3) %}{{ _('Catalogue') }} "
+        "{{ ngettext('%(num)d booth assigned.', '%(num)d booths assigned.', n) }} {% endfor %}"
+    )
+    pages = {}
+    for lang, locale in (("es", "es_HN"), ("en", "en")):
+        lookups.clear()
+        with app.test_request_context(), force_locale(locale):
+            pages[lang] = render_template_string(html)
+            assert pages[lang] == "".join(
+                f"{gettext('Catalogue')} "
+                f"{ngettext('%(num)d booth assigned.', '%(num)d booths assigned.', n)} "
+                for n in (1, 3)
+            )
+        assert len(lookups) == 1
+    assert pages == {
+        "es": "Catálogo 1 puesto asignado. Catálogo 3 puestos asignados. ",
+        "en": "Catalogue 1 booth assigned. Catalogue 3 booths assigned. ",
+    }
+
+
+def test_one_english_word_can_take_two_spanish_ones(app):
+    """Where Spanish needs another word (gender, verb or noun), the string has a context."""
+    from fairs.applications.services import STATUS_LABELS as APPLICATION_STATUS
+    from fairs.fairs.models import FairStatus
+    from fairs.fairs.services import status_labels
+    from marketplace.orders.labels import ORDER_STATUS
+    from vendors.profiles.services import STATUS_LABELS as VENDOR_STATUS
+
+    with app.test_request_context(), force_locale("es_HN"):
+        assert (status_labels()[FairStatus.CANCELLED], str(ORDER_STATUS["cancelled"])) == (
+            "Cancelada",
+            "Cancelado",
+        )
+        assert (str(APPLICATION_STATUS["rejected"]), str(VENDOR_STATUS["rejected"])) == (
+            "Rechazada",
+            "Rechazado",
+        )
+
+
 def test_language_switch_is_remembered(client, auth, make):
     page = client.post("/language", data={"lang": "en", "next": "/login"}, follow_redirects=True)
     assert "Sign in" in page.get_data(as_text=True)
