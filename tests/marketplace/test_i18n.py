@@ -5,12 +5,15 @@ from datetime import date, time
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.frontend import parse_keywords
 from flask_babel import force_locale, format_date, format_time
 
 from marketplace.catalog.search import SEARCH_TABLE_PREFIXES
+from marketplace.core.config import ROOT
 from marketplace.core.database import db
 from marketplace.core.i18n import format_money
-from marketplace.core.translations import missing
+from marketplace.core.translations import KEYWORDS, missing
 
 
 def test_every_string_has_a_spanish_translation():
@@ -19,6 +22,14 @@ def test_every_string_has_a_spanish_translation():
         "Strings without Spanish translation (make missing-translations):\n"
         + "\n".join(f"  {where}: {msgid!r}" for msgid, where in sorted(gaps.items()))
     )
+
+
+def test_the_check_reads_the_code_as_make_extract_translations_does():
+    """A keyword only the Makefile knew would let its strings lack Spanish unnoticed."""
+    makefile = (ROOT / "Makefile").read_text().splitlines()
+    line = next(line for line in makefile if line.startswith("BABEL_KEYWORDS :="))
+    flags = line.split()[2:]  # -k NAME -k NAME ...
+    assert DEFAULT_KEYWORDS | parse_keywords(flags[1::2]) == KEYWORDS
 
 
 @pytest.mark.parametrize(
