@@ -43,7 +43,7 @@ def bind_template_translations(app) -> None:
     Flask-Babel's own find the catalogue again for every string, through the request context,
     and a page has dozens of strings: bench/i18n.py measures this at about 15% of a catalogue
     page. Macros imported without context do not see the render's context and fall back to
-    Flask-Babel's, which give the same text."""
+    Flask-Babel's, which give the same text; so do `pgettext` and `npgettext`, rarely used."""
     app.context_processor(lambda: _template_callables(get_translations()))
 
 
