@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-pg e2e bench lint format translations missing-translations clean
+.PHONY: run serve test test-pg e2e bench lint format translations extract-translations \
+	missing-translations clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -20,11 +21,22 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
 
-translations: $(STAMP)
-	$(BIN)/python -m marketplace.core.translations compile
+# Babel's keywords and these (the same as KEYWORDS in marketplace/core/translations.py).
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_pgettext:1c,2
 
+## Compile i18n/<lang>/LC_MESSAGES/messages.po into the .mo files the app reads
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d i18n
+
+## Collect the strings of the code and templates into i18n/messages.pot and update the catalogues
+extract-translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --project "Mercado Retorno" \
+		--copyright-holder "Mercado Retorno" -o i18n/messages.pot .
+	$(BIN)/pybabel update -i i18n/messages.pot -d i18n
+
+## Strings in the code without a Spanish translation (fails while there are any)
 missing-translations: $(STAMP)
-	$(BIN)/python -m marketplace.core.translations missing
+	$(BIN)/python -m marketplace.core.translations
 
 ## Development server with demo data at http://127.0.0.1:5000
 run: translations

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.exc import IntegrityError
 
 from fairs.applications.models import (
@@ -34,7 +35,7 @@ STATUS_LABELS = {
     ApplicationStatus.SUBMITTED.value: _l("Waiting for review"),
     ApplicationStatus.APPROVED.value: _l("Approved"),
     ApplicationStatus.WAITLISTED.value: _l("Waitlisted"),
-    ApplicationStatus.REJECTED.value: _l("Rejected"),
+    ApplicationStatus.REJECTED.value: lazy_pgettext("application status", "Rejected"),
     ApplicationStatus.WITHDRAWN.value: _l("Withdrawn"),
 }
 #: What an organiser may decide, and the verb shown on the button.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from fairs.fairs.models import FAIR_STATES, FAIR_TRANSITIONS, Circuit, Fair, FairStatus
 from marketplace.core import audit
@@ -117,7 +118,7 @@ def status_labels() -> dict[FairStatus, str]:
         FairStatus.CLOSED: _("Applications closed"),
         FairStatus.LIVE: _("Fair day"),
         FairStatus.FINISHED: _("Finished"),
-        FairStatus.CANCELLED: _("Cancelled"),
+        FairStatus.CANCELLED: pgettext("fair status", "Cancelled"),
     }
 
 

@@ -1,6 +1,7 @@
 """Organisers' forms for a fair's layout: the grid, a row at a time, one booth."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -45,7 +46,9 @@ class RowForm(Form):
     # Unknown rows and actions reach the service, which says what is wrong in plain words.
     row = SelectField(_l("Row"), coerce=_row_index, validate_choice=False)
     action = SelectField(
-        _l("Change"), choices=list(ROW_ACTION_LABELS.items()), validate_choice=False
+        lazy_pgettext("layout row", "Change"),
+        choices=list(ROW_ACTION_LABELS.items()),
+        validate_choice=False,
     )
 
     def set_rows(self, rows: int) -> None:

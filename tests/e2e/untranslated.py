@@ -59,14 +59,13 @@ def _fragments(text: str) -> list[str]:
 
 def _catalogue_strings(lang: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     pairs = []
-    for path in sorted(ROOT.glob(f"i18n/*/{lang}/LC_MESSAGES/messages.po")):
-        with open(path, "rb") as f:
-            for message in read_po(f):
-                if not message.id or message.fuzzy:
-                    continue
-                ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                strings = message.string if isinstance(message.string, tuple) else (message.string,)
-                pairs.append((ids, tuple(s for s in strings if s)))
+    with open(ROOT / f"i18n/{lang}/LC_MESSAGES/messages.po", "rb") as f:
+        for message in read_po(f):
+            if not message.id or message.fuzzy:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            pairs.append((ids, tuple(s for s in strings if s)))
     return pairs
 
 

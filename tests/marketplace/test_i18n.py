@@ -5,12 +5,15 @@ from datetime import date, time
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.frontend import parse_keywords
 from flask_babel import force_locale, format_date, format_time
 
 from marketplace.catalog.search import SEARCH_TABLE_PREFIXES
+from marketplace.core.config import ROOT
 from marketplace.core.database import db
 from marketplace.core.i18n import format_money
-from marketplace.core.translations import missing
+from marketplace.core.translations import KEYWORDS, missing
 
 
 def test_every_string_has_a_spanish_translation():
@@ -19,6 +22,14 @@ def test_every_string_has_a_spanish_translation():
         "Strings without Spanish translation (make missing-translations):\n"
         + "\n".join(f"  {where}: {msgid!r}" for msgid, where in sorted(gaps.items()))
     )
+
+
+def test_the_check_reads_the_code_as_make_extract_translations_does():
+    """A keyword only the Makefile knew would let its strings lack Spanish unnoticed."""
+    makefile = (ROOT / "Makefile").read_text().splitlines()
+    line = next(line for line in makefile if line.startswith("BABEL_KEYWORDS :="))
+    flags = line.split()[2:]  # -k NAME -k NAME ...
+    assert DEFAULT_KEYWORDS | parse_keywords(flags[1::2]) == KEYWORDS
 
 
 @pytest.mark.parametrize(
@@ -52,6 +63,57 @@ def test_templates_translate_in_the_language_of_each_render(app):
         with force_locale("es_HN"):
             mail = render_template("vendors/mail/verified.txt", user=user, vendor=vendor)
         assert "Hola, Ana:" in mail and "verificaron Café & <Miel>." in mail
+
+
+def test_a_render_looks_its_catalogue_up_once(app, monkeypatch):
+    """Templates' `_` and `ngettext` are bound to the render's catalogue: one look-up for the
+    whole page instead of one per string, and the same text as Flask-Babel's own."""
+    from flask import render_template_string
+    from flask_babel import gettext, ngettext
+
+    from marketplace.core import i18n
+
+    lookups = []
+    real = i18n.get_translations
+    monkeypatch.setattr(i18n, "get_translations", lambda: lookups.append(1) or real())
+    html = (
+        "{% for n in (1, 3) %}{{ _('Catalogue') }} "
+        "{{ ngettext('%(num)d booth assigned.', '%(num)d booths assigned.', n) }} {% endfor %}"
+    )
+    pages = {}
+    for lang, locale in (("es", "es_HN"), ("en", "en")):
+        lookups.clear()
+        with app.test_request_context(), force_locale(locale):
+            pages[lang] = render_template_string(html)
+            assert pages[lang] == "".join(
+                f"{gettext('Catalogue')} "
+                f"{ngettext('%(num)d booth assigned.', '%(num)d booths assigned.', n)} "
+                for n in (1, 3)
+            )
+        assert len(lookups) == 1
+    assert pages == {
+        "es": "Catálogo 1 puesto asignado. Catálogo 3 puestos asignados. ",
+        "en": "Catalogue 1 booth assigned. Catalogue 3 booths assigned. ",
+    }
+
+
+def test_one_english_word_can_take_two_spanish_ones(app):
+    """Where Spanish needs another word (gender, verb or noun), the string has a context."""
+    from fairs.applications.services import STATUS_LABELS as APPLICATION_STATUS
+    from fairs.fairs.models import FairStatus
+    from fairs.fairs.services import status_labels
+    from marketplace.orders.labels import ORDER_STATUS
+    from vendors.profiles.services import STATUS_LABELS as VENDOR_STATUS
+
+    with app.test_request_context(), force_locale("es_HN"):
+        assert (status_labels()[FairStatus.CANCELLED], str(ORDER_STATUS["cancelled"])) == (
+            "Cancelada",
+            "Cancelado",
+        )
+        assert (str(APPLICATION_STATUS["rejected"]), str(VENDOR_STATUS["rejected"])) == (
+            "Rechazada",
+            "Rechazado",
+        )
 
 
 def test_language_switch_is_remembered(client, auth, make):

@@ -238,7 +238,7 @@ def test_srcset_lists_each_width():
 
 
 def test_every_message_has_a_spanish_translation():
-    path = ROOT / "i18n" / "images" / "es" / "LC_MESSAGES" / "messages.po"
+    path = ROOT / "i18n" / "es" / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po:
         catalogue = read_po(po)
     extracted = extract_from_file(
