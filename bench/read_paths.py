@@ -259,9 +259,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 000 products, fewer rounds")
     parser.add_argument("--products", type=int, help="how many products to generate")
+    parser.add_argument("--seconds", type=float, help="wrk's time on each server")
     options = parser.parse_args()
     products = options.products or (10_000 if options.quick else 100_000)
     rounds, seconds = (40, 8.0) if options.quick else (150, 40.0)
+    seconds = options.seconds or seconds
     result = {"bench": "read_paths", "products": products}
 
     from marketplace.catalog import listing
@@ -322,7 +324,7 @@ def main() -> None:
                         name: stack.enter_context(gunicorn(url, workdir, off))
                         for name, off in variants.items()
                     }
-                    rates = wrk_rates(ports, LISTING + others, seconds, 4, workdir)
+                    rates = wrk_rates(ports, LISTING + others, seconds, 8, workdir)
                 base = rates["all on"]
                 print("gunicorn (2 workers each) and wrk (2 threads, 4 connections), buyers' pages:")
                 for name, rate in rates.items():
