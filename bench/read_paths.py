@@ -241,7 +241,7 @@ def wrk_rates(ports: dict, paths: list[str], seconds: float, rounds: int, workdi
     for n in range(rounds):
         for name in names if n % 2 else reversed(names):
             out = subprocess.run(
-                ["wrk", "-t2", "-c4", f"-d{turn}s", "-s", str(script),
+                ["wrk", "-t2", "-c2", f"-d{turn}s", "-s", str(script),
                  f"http://127.0.0.1:{ports[name]}"],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
@@ -326,7 +326,9 @@ def main() -> None:
                     }
                     rates = wrk_rates(ports, LISTING + others, seconds, 8, workdir)
                 base = rates["all on"]
-                print("gunicorn (2 workers each) and wrk (2 threads, 4 connections), buyers' pages:")
+                print(
+                    "gunicorn (2 workers each) and wrk (2 threads, 2 connections), buyers' pages:"
+                )
                 for name, rate in rates.items():
                     print(f"  {name:20} {rate:7.0f} requests/s ({rate / base:.0%} of all on)")
                 result["rps_all_on"] = round(base, 1)
