@@ -5,7 +5,9 @@ what a vendor makes and may ask for it, and a stable order keeps keyset paginati
 
 Building and fingerprinting a SQLAlchemy statement costs more than running it on a warm
 database, so each shape of query (sort, which filters, search or not, cursor or not) is built
-once with bind parameters and reused; only the values change between requests.
+once with bind parameters and reused; only the values change between requests
+(bench/read_paths.py, 100 000 products: listing pages take 0.88× the server time of building
+each statement on SQLite, 0.85× on PostgreSQL).
 """
 
 from dataclasses import dataclass

@@ -177,11 +177,44 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(app, client, mak
     assert count("/api/v1/products?limit=2") == count("/api/v1/products?limit=30")
 
 
+def test_the_listing_builds_each_shape_of_query_once_and_reuses_it_with_any_values(
+    client, make, monkeypatch
+):
+    """Effect: a second page of the same shape (sort, filters, search or not) builds nothing.
+    Safety: no value stays in the reused statement; each page shows its own products."""
+    from marketplace.catalog import listing
+
+    miel = make.listed_product(title="Miel de abeja", category="food")
+    bolsa = make.listed_product(title="Bolsa de cuero", category="leather")
+    jarron = make.listed_product(title="Jarrón lenca", category="crafts")
+    built = []
+    build = listing._build
+    monkeypatch.setattr(listing, "_STATEMENTS", {})
+    monkeypatch.setattr(listing, "_build", lambda *shape: built.append(shape) or build(*shape))
+
+    def shown(url):
+        response, html = page(client, url)
+        assert response.status_code == 200
+        return product_ids(html)
+
+    assert shown("/catalog?category=food") == [miel.id]
+    assert shown("/catalog?q=miel") == [miel.id]
+    assert shown("/catalog?limit=1") == [jarron.id]
+    first = len(built)
+    assert shown("/catalog?category=leather") == [bolsa.id]
+    assert shown("/catalog?q=bolsa") == [bolsa.id]
+    assert shown("/catalog?limit=2") == [jarron.id, bolsa.id]
+    assert len(built) == first
+
+
 @pytest.mark.postgres
 def test_buyers_pages_read_in_autocommit_then_leave_the_session_transactional(client, make):
     """Without BEGIN and ROLLBACK, PostgreSQL keeps the pages' prepared statements between
     requests; the session used after the page must write in a real transaction again."""
+    from sqlalchemy import text
+
     product = make.listed_product(title="Miel")
+    db.session.commit()
     seen = []
 
     def listener(conn, *args):
@@ -197,8 +230,21 @@ def test_buyers_pages_read_in_autocommit_then_leave_the_session_transactional(cl
         event.remove(db.engine, "before_cursor_execute", listener)
     assert seen and all(seen)
 
-    product.title = "Miel de abeja"
+    # The driver prepares a query it has run five times; a rollback would have forgotten it.
+    # Enough pages for every connection the pool may hand out in turn.
+    for _ in range(60):
+        db.session.remove()
+        assert client.get("/catalog").status_code == 200
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE '\\_pg3\\_%'"
+    assert db.session.scalar(text(prepared)) > 0
+    db.session.rollback()
+
+    # After a page, without removing the session: its next write is in a transaction.
+    assert client.get("/catalog").status_code == 200
+    same = db.session.get(type(product), product.id)
+    same.title = "Miel de abeja"
     db.session.flush()
+    assert not db.session.connection().connection.dbapi_connection.autocommit
     db.session.rollback()
     assert db.session.get(type(product), product.id).title == "Miel"
 
