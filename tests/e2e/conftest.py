@@ -101,7 +101,9 @@ def _gunicorn(env: dict, log_name: str):
         log_path = log_path.with_stem(f"{log_path.stem}-{WORKER}")
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            # --preload: the app is imported once and forked, not once per worker (the app
+            # opens no connection while it is built).
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--preload", "wsgi:app"],
             cwd=ROOT,
             env=dict(env, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2"),
             stdout=log,
