@@ -49,18 +49,22 @@ serve: translations
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# pytest-xdist workers, each with its own database and servers; `make test XDIST=` runs in one
+# process. Past four, starting every worker's browser and servers costs more than it saves.
+XDIST ?= -n auto --maxprocesses=4
+
 ## The test suite on SQLite, or on TEST_DATABASE_URL when set
 test: translations node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## Only the end-to-end browser journeys (installs Debian's chromium when missing and root)
 e2e: translations node_modules/.installed
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium; } || true
-	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) tests/e2e $(PYTEST_ARGS)
 
 ## The test suite on the local PostgreSQL
 test-pg: translations node_modules/.installed
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## Every benchmark in bench/ (BENCH_ARGS=--quick for a short run)
 bench: translations
