@@ -50,8 +50,9 @@ serve: translations
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # pytest-xdist workers, each with its own database and servers; `make test XDIST=` runs in one
-# process. Past four, starting every worker's browser and servers costs more than it saves.
-XDIST ?= -n auto --maxprocesses=4
+# process. Past four, starting every worker's browser and servers costs more than it saves;
+# idle workers take tests from busy ones (worksteal), so a long journey left last waits for no one.
+XDIST ?= -n auto --maxprocesses=4 --dist worksteal
 
 ## The test suite on SQLite, or on TEST_DATABASE_URL when set
 test: translations node_modules/.installed
