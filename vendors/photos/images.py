@@ -322,11 +322,15 @@ def _to_srgb(img: Image.Image, info: dict) -> Image.Image:
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
+#: Said empty on every save: Pillow's writers fall back to the image's `info` for some of them
+#: (a JPEG comment, a PNG's ICC profile), and resize and convert carry `info` along, so a source's
+#: comment, or a PNG text chunk named "comment", would reach the served JPEG.
+_NO_METADATA = {"comment": b"", "icc_profile": None, "exif": b"", "xmp": b""}
+
+
 def _encode(img: Image.Image, fmt: str, options: dict) -> bytes:
-    # Nothing from the source's `info` is passed, so no EXIF, XMP, ICC profile or comment is
-    # written: Pillow would otherwise carry a JPEG comment over from `info` by itself.
     out = io.BytesIO()
-    img.save(out, fmt, **options)
+    img.save(out, fmt, **options, **_NO_METADATA)
     return out.getvalue()
 
 
