@@ -256,3 +256,25 @@ def _close(pixel, expected, tolerance) -> bool:
 
 def _is_red(pixel) -> bool:
     return pixel[0] > 180 and pixel[1] < 80 and pixel[2] < 80
+
+
+@pytest.mark.parametrize("size", [(1080, 20000), (1, 39000), (300, 16384)])
+def test_photos_taller_than_webp_allows_are_scaled_to_fit(size):
+    """A long phone screenshot or a thin strip is shown, not refused as damaged."""
+    source = factory.encode(Image.new("RGB", size, factory.LEAF), "PNG")
+    result = process_image(source)
+    for variant in result.variants:
+        img = Image.open(io.BytesIO(variant.data))
+        assert (img.width, img.height) == (variant.width, variant.height)
+        assert max(img.size) <= images.MAX_SIDE, variant.key
+    largest = result.variants[0]
+    assert largest.height >= images.MAX_SIDE * 0.99  # shrunk no more than it had to be
+    # The shape is kept (as far as whole pixels allow).
+    assert abs(largest.width / largest.height - size[0] / size[1]) < 0.01 or largest.width == 1
+
+
+def test_a_cut_off_tall_photo_is_still_damaged():
+    source = factory.encode(Image.new("RGB", (1080, 20000), factory.LEAF), "JPEG")
+    with pytest.raises(ImageError) as refused:
+        process_image(source[: len(source) // 2])
+    assert refused.value.code == "damaged"

@@ -39,6 +39,8 @@ pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_image
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 WIDTHS = (1280, 640, 320)
+#: WebP's largest side in pixels.
+MAX_SIDE = 16383
 # Identified from content; TIFF, EPS, PDF, FITS, GIF and everything else are refused.
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 PIPELINE_VERSION = b"1"
@@ -156,11 +158,12 @@ def srcset(url_for_key, digest: str, widths, fmt: str = "webp") -> str:
 def variant_sizes(width: int, height: int) -> list[tuple[int, int]]:
     """(width, height) of each display variant of an upright image, largest first.
 
-    Never upscaled: the largest is min(width, 1280), then the standard widths below it.
+    Never upscaled: the largest is min(width, 1280), then the standard widths below it. A photo
+    taller than WebP allows (a long phone screenshot) is scaled down to fit, not refused.
     """
-    largest = min(width, WIDTHS[0])
+    largest = max(1, min(width, WIDTHS[0], width * MAX_SIDE // height))
     widths = [largest] + [w for w in WIDTHS if w < largest]
-    return [(w, max(1, round(height * w / width))) for w in widths]
+    return [(w, min(MAX_SIDE, max(1, round(height * w / width)))) for w in widths]
 
 
 def process_image(
