@@ -166,6 +166,22 @@ def test_demographic_answers_are_not_shown_even_to_organisers(client, make, orga
     assert "Mujer" not in page and "35-44" not in page and "35–44" not in page
 
 
+def test_organisers_edit_a_profile_without_seeing_or_changing_gender_and_age(
+    client, make, organizer
+):
+    vendor = make.vendor(gender="woman", age_range="35-44")
+    url = f"/admin/vendors/{vendor.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="gender"' not in page and 'name="age_range"' not in page
+    assert "Mujer" not in page and "35–44" not in page
+    assert "nunca se muestran" in page
+    sent = profile_data(business_name="Nombre Corregido", gender="man", age_range="18-24")
+    assert client.post(url, data=sent).status_code == 302
+    db.session.refresh(vendor)
+    assert vendor.business_name == "Nombre Corregido"
+    assert (vendor.gender, vendor.age_range) == ("woman", "35-44")
+
+
 @pytest.mark.postgres
 def test_two_organisers_verifying_at_once_make_one_decision(app, make):
     make.organizer(email="a@example.hn")

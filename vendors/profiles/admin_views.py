@@ -16,6 +16,7 @@ from vendors.profiles.forms import (
     AssistedRegistrationForm,
     ClaimCodeForm,
     RejectForm,
+    StaffProfileForm,
     profile_form,
 )
 from vendors.profiles.logo import remove_files, set_logo
@@ -107,7 +108,7 @@ def reject(vendor_id: int):
 @staff_required
 def edit(vendor_id: int):
     vendor = get_vendor_for_staff(vendor_id)
-    form = profile_form(vendor)
+    form = profile_form(vendor, StaffProfileForm)
     if form.validate_on_submit():
         try:
             old_keys = save_profile_form(form, vendor, vendor.user, current_user)[1]

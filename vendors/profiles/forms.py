@@ -127,16 +127,26 @@ class ProfileForm(Form):
     )
 
     def profile_data(self) -> dict:
-        """The cleaned values the services take; empty optional answers become None."""
-        data = {name: getattr(self, name).data for name in PROFILE_FIELDS}
+        """The cleaned values the services take (a field the form lacks is left as it is);
+        empty optional answers become None."""
+        data = {name: self[name].data for name in PROFILE_FIELDS if name in self}
         for name in ("phone", "whatsapp", "returned_from", "gender", "age_range"):
-            data[name] = data[name] or None
+            if name in data:
+                data[name] = data[name] or None
         return data
 
 
-def profile_form(vendor) -> ProfileForm:
+class StaffProfileForm(ProfileForm):
+    """An organiser editing someone's profile: gender and age are only ever the person's own
+    answers, so this form neither shows them nor changes them."""
+
+    gender = None
+    age_range = None
+
+
+def profile_form(vendor, form_class: type[ProfileForm] = ProfileForm) -> ProfileForm:
     """The form filled from a saved profile, numbers written the way people type them."""
-    form = ProfileForm(obj=vendor)
+    form = form_class(obj=vendor)
     if vendor is not None and not form.is_submitted():
         form.phone.data = display_phone(vendor.phone)
         form.whatsapp.data = display_phone(vendor.whatsapp)
