@@ -152,9 +152,10 @@ def test_auto_assignment_previews_then_saves_exactly_that(client, make, fair, or
     waiting = make.application(fair, make.applicant())
 
     def preview_page() -> str:
-        # The same plan every time; only the form's one-time submission key differs.
+        # The same plan every time; only the form's submission key and its CSRF token (signed
+        # with the second it was made) differ.
         page = text(client.get(f"/admin/fairs/{fair.id}/assignment/auto"))
-        return re.sub(r'name="submission_key"[^>]*>', "", page)
+        return re.sub(r'name="(submission_key|csrf_token)"[^>]*>', "", page)
 
     first = preview_page()
     assert first == preview_page()
