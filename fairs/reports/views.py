@@ -17,7 +17,9 @@ from marketplace.core.exports import export_response
 from marketplace.core.extensions import db
 from marketplace.core.i18n import format_money
 from marketplace.core.timeutil import local_today
-from vendors.sales.report import best_products, by_payment, own_profile, today_total
+from vendors.profiles.models import VendorProfile
+from vendors.profiles.services import find_profile
+from vendors.sales.report import best_products, by_payment, today_total
 
 #: Seconds between refreshes of a live fair's figures.
 LIVE_REFRESH_SECONDS = 30
@@ -38,10 +40,9 @@ def money_chart(lines, title: str):
     return bar_chart([(line.label, line.total) for line in lines], format_money, title)
 
 
-def reports_today_total(user):
-    """For the entrepreneur's dashboard panel: today's figures; None (no panel) without a profile."""
-    vendor = own_profile(user)
-    return today_total(vendor.id) if vendor else None
+def reports_today_total(vendor: VendorProfile):
+    """For the entrepreneur's dashboard panel: today's figures."""
+    return today_total(vendor.id)
 
 
 def report_fairs(limit: int = 8) -> list[Fair]:
@@ -55,7 +56,7 @@ def report_fairs(limit: int = 8) -> list[Fair]:
 
 @entrepreneur_required
 def mine():
-    vendor = own_profile(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         return render_template("reports/mine.html", vendor=None)
     return render_template(
@@ -70,7 +71,7 @@ def mine():
 
 @entrepreneur_required
 def my_export(table: str, fmt: str):
-    vendor = own_profile(current_user)
+    vendor = find_profile(current_user)
     if vendor is None:
         abort(404)
     return export_response(vendor_table(vendor.id, table), f"mis-ventas-{table}", fmt)

@@ -1,13 +1,15 @@
 """The dashboards' panels: each package adds its own, a dashboard view shows them in order.
 
-A panel is a template and a `collect(user)` that gathers everything the template shows, so the
-view does the queries and the template only displays them. Packages add their panels from their
+A panel is a template and a `collect(subject)` that gathers everything the template shows, so
+the view does the queries and the template only displays them. The subject is what the board is
+about: the entrepreneur's profile on the "vendor" board (loaded once by its view), the signed-in
+organiser on the "admin" one. Packages add their panels from their
 blueprint.py, where the app is known, and the list lives in `app.extensions`: this layer never
 imports the packages above it.
 
     bp.record_once(dashboards.panel("vendor", "vendors/_dash_sales.html", sales_panel, order=30))
 
-    panels = dashboards.collect("vendor", current_user)   # [(template, data), ...]
+    panels = dashboards.collect("vendor", vendor)   # [(template, data), ...]
     {% for template, panel in panels %}{% include template %}{% endfor %}
 """
 
@@ -22,7 +24,7 @@ EXTENSION = "mercado.dashboard_panels"
 BOARDS = ("vendor", "admin")
 
 
-def _nothing(user) -> dict:
+def _nothing(subject) -> dict:
     return {}
 
 
@@ -30,7 +32,7 @@ def _nothing(user) -> dict:
 class Panel:
     board: str
     template: str
-    #: The data for the template, or None when this user is not shown the panel.
+    #: The data for the template from the board's subject, or None to leave the panel out.
     collect: Callable[[Any], Any]
     #: Panels are shown by ascending order.
     order: int
@@ -56,11 +58,11 @@ def panels_of(board: str) -> list[Panel]:
     return sorted((p for p in registered if p.board == board), key=lambda p: p.order)
 
 
-def collect(board: str, user) -> list[tuple[str, Any]]:
-    """(template, data) of every panel the user is shown, in order; None from collect hides one."""
+def collect(board: str, subject) -> list[tuple[str, Any]]:
+    """(template, data) of every panel shown for `subject`, in order; None from collect hides one."""
     shown = []
     for p in panels_of(board):
-        data = p.collect(user)
+        data = p.collect(subject)
         if data is not None:
             shown.append((p.template, data))
     return shown

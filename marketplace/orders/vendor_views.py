@@ -11,13 +11,13 @@ from marketplace.orders import services
 from marketplace.orders.access import load_own_line
 from marketplace.orders.forms import LineActionForm
 from marketplace.orders.models import LineStatus
+from vendors.profiles.models import VendorProfile
 from vendors.profiles.services import find_profile
 
 
-def dashboard_orders(user) -> dict:
+def dashboard_orders(vendor: VendorProfile) -> dict:
     """Data for the dashboard panel: how many order lines wait for this entrepreneur."""
-    vendor = find_profile(user)
-    return {"open": services.open_line_count(vendor.id) if vendor else 0}
+    return {"open": services.open_line_count(vendor.id)}
 
 
 @entrepreneur_required

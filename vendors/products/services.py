@@ -18,7 +18,6 @@ from vendors.photos.models import Image
 from vendors.photos.uploads import Prepared, Upload, check_photo_count, prepare_inline
 from vendors.products.models import Product, ProductPhoto
 from vendors.profiles.models import VendorProfile
-from vendors.profiles.services import find_profile
 
 
 @dataclass
@@ -178,11 +177,8 @@ def restore_by_organiser(product: Product, organiser: User) -> None:
     db.session.flush()
 
 
-def product_panel(user: User) -> dict | None:
-    """Figures for the dashboard panel; None before the entrepreneur has a profile."""
-    vendor = find_profile(user)
-    if vendor is None:
-        return None
+def product_panel(vendor: VendorProfile) -> dict:
+    """Figures for the dashboard panel."""
     live = (Product.vendor_id == vendor.id, Product.deleted_at.is_(None))
     count, out_of_stock, to_check = db.session.execute(
         db.select(

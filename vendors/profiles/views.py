@@ -62,7 +62,7 @@ def dashboard():
         "vendors/dashboard.html",
         vendor=vendor,
         logo=image_url(vendor.logo, 320) if vendor else None,
-        panels=dashboards.collect("vendor", current_user) if vendor else [],
+        panels=dashboards.collect("vendor", vendor) if vendor else [],
     )
 
 

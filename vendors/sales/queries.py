@@ -1,17 +1,15 @@
 """What the sales screen shows: the seller's products, today's sales and today's total."""
 
-from datetime import UTC, datetime, time, timedelta
-
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from marketplace.core.auth.models import User
 from marketplace.core.extensions import db
-from marketplace.core.timeutil import LOCAL_TZ, local_today
+from marketplace.core.sqltime import utc_bounds
+from marketplace.core.timeutil import local_today
 from vendors.products.models import Product, ProductPhoto
 from vendors.profiles.models import VendorProfile
-from vendors.profiles.services import find_profile
 from vendors.sales.models import Sale
+from vendors.sales.report import Line, today_total
 
 TODAY_LIMIT = 100
 
@@ -51,7 +49,7 @@ def photo_url(product: Product) -> str | None:
 
 def todays_sales(vendor: VendorProfile) -> list[Sale]:
     """Today's sales (Tegucigalpa's day), newest first, voided ones included."""
-    start, end = _local_day_bounds()
+    start, end = utc_bounds(local_today(), local_today())
     stmt = (
         db.select(Sale)
         .where(Sale.vendor_id == vendor.id, Sale.recorded_at >= start, Sale.recorded_at < end)
@@ -61,29 +59,6 @@ def todays_sales(vendor: VendorProfile) -> list[Sale]:
     return list(db.session.scalars(stmt))
 
 
-def todays_total(vendor: VendorProfile) -> tuple[int, int]:
-    """(number of sales, total centavos) today, voided sales left out."""
-    start, end = _local_day_bounds()
-    count, total = db.session.execute(
-        db.select(db.func.count(Sale.id), db.func.coalesce(db.func.sum(Sale.total), 0)).where(
-            Sale.vendor_id == vendor.id,
-            Sale.voided_at.is_(None),
-            Sale.recorded_at >= start,
-            Sale.recorded_at < end,
-        )
-    ).one()
-    return count, total
-
-
-def sales_panel(user: User) -> dict | None:
-    """Data for the dashboard's sales panel, or None when there is no business profile yet."""
-    vendor = find_profile(user)
-    if vendor is None:
-        return None
-    count, total = todays_total(vendor)
-    return {"count": count, "total": total}
-
-
-def _local_day_bounds() -> tuple[datetime, datetime]:
-    start = datetime.combine(local_today(), time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
-    return start, start + timedelta(days=1)
+def sales_panel(vendor: VendorProfile) -> Line:
+    """Data for the dashboard's sales panel: today's total and number of sales."""
+    return today_total(vendor.id)

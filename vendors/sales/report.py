@@ -12,7 +12,6 @@ from sqlalchemy import func
 from marketplace.core.extensions import db
 from marketplace.core.sqltime import utc_bounds
 from marketplace.core.timeutil import local_today
-from vendors.profiles.models import VendorProfile
 from vendors.sales.models import Sale
 
 #: Payment method code -> label, in the order reports list them.
@@ -43,14 +42,6 @@ def payment_label(code: str) -> str:
 def counted_sales():
     """The condition every report applies: voided sales never count."""
     return Sale.voided_at.is_(None)
-
-
-def own_profile(user) -> VendorProfile | None:
-    return db.session.scalar(
-        db.select(VendorProfile).where(
-            VendorProfile.user_id == user.id, VendorProfile.deleted_at.is_(None)
-        )
-    )
 
 
 def today_total(vendor_id: int) -> Line:

@@ -21,8 +21,8 @@ from vendors.sales.forms import SaleForm, VoidForm, new_client_key
 from vendors.sales.queries import (
     sellable_products,
     todays_sales,
-    todays_total,
 )
+from vendors.sales.report import today_total
 
 
 @entrepreneur_required
@@ -92,8 +92,13 @@ def _own_vendor():
 
 
 def _today(vendor) -> dict:
-    count, total = todays_total(vendor)
-    return {"sales": todays_sales(vendor), "count": count, "total": total, "void_form": VoidForm()}
+    today = today_total(vendor.id)
+    return {
+        "sales": todays_sales(vendor),
+        "count": today.count,
+        "total": today.total,
+        "void_form": VoidForm(),
+    }
 
 
 def _render(vendor, form: SaleForm, void_error: str | None = None):
