@@ -177,19 +177,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, instance: Path):
+def gunicorn(url: str, instance: Path, app: str = "catalog:bench_app()", **env: str):
+    """Serve `app` (a bench module's app factory) with two gunicorn workers on a free port,
+    with `env` added to the environment; yields the port once the floor route answers."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "BENCH_INSTANCE": str(instance),
-        "SECRET_KEY": "catalog-bench",
         "APP_ENV": "development",
+        **env,
     }
     command = [
         sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-        "--pythonpath", f"{ROOT / 'bench'},{ROOT}", "--log-level", "warning",
-        "catalog:bench_app()",
+        "--pythonpath", f"{ROOT / 'bench'},{ROOT}", "--log-level", "warning", app,
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=instance)
     try:
@@ -309,7 +310,7 @@ def main() -> None:
                 from marketplace.core.extensions import db
 
                 db.engine.dispose()
-            with gunicorn(url, workdir) as port:
+            with gunicorn(url, workdir, SECRET_KEY="catalog-bench") as port:
                 rates = interleaved_rates(
                     port,
                     {"floor": ["/_floor"], "catalog": ["/catalog"], "product": products_urls},

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from catalog import build, fetch, free_port, percentile  # noqa: E402
+from catalog import build, fetch, gunicorn, percentile  # noqa: E402
 
 # Listing pages: every shape the statement cache holds for buyers is among these.
 LISTING = [
@@ -184,39 +184,6 @@ def summary(times: dict, on: str, off: str, label: str) -> dict:
     return result
 
 
-@contextmanager
-def gunicorn(url: str, instance: Path, tricks_off: str):
-    port = free_port()
-    # The secret key as in this process (cursors signed here must be accepted there).
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "BENCH_INSTANCE": str(instance),
-        "BENCH_TRICKS_OFF": tricks_off,
-        "APP_ENV": "development",
-    }
-    command = [
-        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-        "--pythonpath", f"{ROOT / 'bench'},{ROOT}", "--log-level", "warning",
-        "read_paths:bench_app()",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, cwd=instance)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if fetch(port, "/_floor") == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 WRK_SCRIPT = """
 paths = {%s}
 n = 0
@@ -321,7 +288,9 @@ def main() -> None:
                     variants["no autocommit"] = "autocommit"
                 with ExitStack() as stack:
                     ports = {
-                        name: stack.enter_context(gunicorn(url, workdir, off))
+                        name: stack.enter_context(
+                            gunicorn(url, workdir, "read_paths:bench_app()", BENCH_TRICKS_OFF=off)
+                        )
                         for name, off in variants.items()
                     }
                     rates = wrk_rates(ports, LISTING + others, seconds, 8, workdir)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from marketplace.app import create_app
 from marketplace.core.database import db
+from tests.databases import drop_postgres, fresh_postgres
 from tests.factories import Factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -27,23 +28,16 @@ pytest_plugins = ["tests.stripe_fake.fixtures"]
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A SQLite file per run, or TEST_DATABASE_URL; with xdist workers, a PostgreSQL database per
-    worker next to it (`<name>_gw0`...), created and dropped through the given database."""
+    worker on its server (`<name>_gw0`...), dropped at the end."""
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
     if not WORKER:
         yield TEST_DATABASE_URL
         return
-    import psycopg
-
-    base, _, name = TEST_DATABASE_URL.rpartition("/")
-    own = f"{name}_{WORKER}"
-    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {own} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {own}")
-    yield f"{base}/{own}"
-    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {own} WITH (FORCE)")
+    url = fresh_postgres(TEST_DATABASE_URL, f"{TEST_DATABASE_URL.rpartition('/')[2]}_{WORKER}")
+    yield url
+    drop_postgres(url)
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +47,6 @@ def app(tmp_path_factory, database_url):
         "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
         "SQLALCHEMY_DATABASE_URI": database_url,
     }
-    if TEST_DATABASE_URL:
-        # A test database need not survive a crash: commits stop waiting for the disk (what is
-        # visible to other connections, and when, is unchanged).
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            "connect_args": {"options": "-c synchronous_commit=off"},
-        }
     app = create_app(config)
     app.before_request(_fresh_request_globals)
     with app.app_context():

@@ -5,11 +5,11 @@ The URL table of the package: views are plain functions in its modules, added he
 
 from flask import Blueprint
 
-from fairs.fairs import admin_views, api, views
+from fairs.fairs import admin_views, api, services, views
 from marketplace.core import dashboards
 
 fairs_bp = Blueprint("fairs", __name__)
-fairs_bp.add_app_template_filter(views.fair_status, "fair_status")
+fairs_bp.add_app_template_filter(services.status_label, "fair_status")
 fairs_bp.record_once(dashboards.panel("admin", "admin/_dash_fairs.html", order=20))
 fairs_bp.add_url_rule("/fairs/<slug>", view_func=views.public_fair, methods=["GET"])
 fairs_bp.add_url_rule("/admin/fairs", view_func=admin_views.admin_fairs, methods=["GET"])

@@ -5,15 +5,9 @@ from flask import abort, render_template, request
 from fairs.fairs import queries
 from fairs.fairs.links import vendor_url
 from fairs.fairs.models import Fair
-from fairs.fairs.services import status_label
 from fairs.layout.booth_map import render_booth_map
 from marketplace.core.extensions import db
 from vendors.taxonomy import CATEGORIES
-
-
-def fair_status(status: str) -> str:
-    """A fair status code as people read it."""
-    return status_label(status)
 
 
 def get_public_fair(slug: str) -> Fair:

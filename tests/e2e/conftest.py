@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import drop_postgres, fresh_postgres
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -55,10 +57,13 @@ def live_database(tmp_path_factory):
         'ARGON2_PROFILE = "CHEAPEST"\n'
     )
     test_url = os.environ.get("TEST_DATABASE_URL")
-    url = _fresh_postgres(test_url) if test_url else f"sqlite:///{instance / 'mercado.db'}"
+    # A database of its own: it never meets the unit tests' tables nor another run's (the
+    # process id keeps runs started side by side apart).
+    own = f"mercado_e2e_{os.getpid()}"
+    url = fresh_postgres(test_url, own) if test_url else f"sqlite:///{instance / 'mercado.db'}"
     yield {"INSTANCE_PATH": str(instance), "DATABASE_URL": url}
     if test_url:
-        _drop_postgres(url)
+        drop_postgres(url)
 
 
 @pytest.fixture(scope="session")
@@ -142,29 +147,6 @@ def live_app(live_database):
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def _fresh_postgres(url: str) -> str:
-    """A database of its own for the browser run, so it never meets the unit tests' tables nor
-    another run's (the process id keeps runs started side by side apart)."""
-    import psycopg
-
-    base, _, _name = url.rpartition("/")
-    name = f"mercado_e2e_{os.getpid()}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-        # Commits need not wait for the disk in a database dropped at the end of the run.
-        conn.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-    return f"{base}/{name}"
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> None:
