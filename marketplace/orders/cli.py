@@ -1,7 +1,7 @@
 """`flask --app wsgi orders expire`: release reservations and online payments past their time.
 
-Run it from cron every few minutes (see the README's "Deploying"); order pages also check
-their own order when they load.
+Run it from cron every few minutes (the README's "Deploying" shows the line): browsing never
+releases anything; only an order's own page also releases that order when its time has passed.
 """
 
 import click
