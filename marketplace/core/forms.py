@@ -1,11 +1,21 @@
 """The base of every form, and field helpers every package's forms share."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from marketplace.core.inputs import FORBIDDEN_MESSAGE, has_forbidden_characters
+from marketplace.core.passwords import MAX_LENGTH, too_guessable
 
 
 class Form(FlaskForm):
@@ -53,6 +63,23 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def not_guessable(form, field) -> None:
+    """Refuse common passwords and ones made of the person's own name or e-mail: the name and
+    e-mail typed in this form, or the signed-in person's."""
+    if not field.data or not 8 <= len(field.data) <= MAX_LENGTH:
+        return  # Length reports it
+    personal = [getattr(form, name).data for name in ("name", "email") if hasattr(form, name)]
+    if current_user and current_user.is_authenticated:
+        personal += [current_user.name, current_user.email]
+    if too_guessable(field.data, tuple(p for p in personal if isinstance(p, str))):
+        raise ValidationError(
+            _l(
+                "This password is too easy to guess: it is a very common one or close to your "
+                "name or e-mail. Try three or four words you will remember, with spaces or dashes."
+            )
+        )
+
+
 def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
         label or _l("Password"),
@@ -60,9 +87,10 @@ def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
             DataRequired(_l("Please choose a password.")),
             Length(
                 min=8,
-                max=128,
+                max=MAX_LENGTH,
                 message=_l("The password must be between 8 and 128 characters long."),
             ),
+            not_guessable,
         ],
         render_kw={"autocomplete": "new-password"},
     )
