@@ -1,12 +1,19 @@
 """Registering without telling anyone which e-mails have an account: one answer for every
 accepted form, a confirmation mail for a new address, a warning mail to an existing one."""
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from marketplace.app import create_app
 from marketplace.core.auth.models import User
 from marketplace.core.database import db
 from marketplace.core.extensions import limiter
 from tests import mailbox
+from tests.conftest import TEST_DATABASE_URL
+from tests.databases import drop_postgres, fresh_postgres
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "buena-clave-1"
@@ -251,3 +258,42 @@ def test_english_speakers_get_english_mail_and_pages(app):
     assert "Check your e-mail" in page
     [(subject, _body)] = mailbox.messages(app, "rosa@example.hn")
     assert subject == "Confirm your e-mail for Mercado Retorno"
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database of its own, for running the migrations from the start."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    url = fresh_postgres(TEST_DATABASE_URL, TEST_DATABASE_URL.rpartition("/")[2] + "_confirm_mig")
+    yield url
+    drop_postgres(url)
+
+
+def test_the_migration_confirms_the_accounts_that_already_exist(tmp_path, empty_database):
+    other = create_app(
+        {
+            "APP_ENV": "testing",
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+        }
+    )
+    with other.app_context():
+        upgrade(revision="0003_submissions")
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, name, role, active, session_token, created_at)"
+                " VALUES ('vieja@example.hn', 'Cuenta vieja', 'entrepreneur', :yes, 'abc', :at)"
+            ),
+            {"yes": True, "at": datetime(2026, 1, 5, 10, 0)},
+        )
+        db.session.commit()
+        upgrade()
+        account = db.session.scalar(db.select(User))
+        assert account.email_confirmed_at == datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+        db.session.remove()
+        downgrade(revision="0003_submissions")
+        assert db.session.execute(text("SELECT email FROM users")).scalar() == "vieja@example.hn"
+        db.session.remove()
+        db.engine.dispose()
