@@ -70,16 +70,21 @@ def _when(at: float) -> dict:
     }
 
 
-def _answer(setting_name: str, message, template: str):
-    """An on_breach callback: `template` with `message` (given the time it lifts) as its notice,
-    429 and Retry-After."""
+def _login_page(notice: str) -> str:
+    return render_template("auth/login.html", form=LoginForm(), notice=notice)
+
+
+def _error_page(notice: str) -> str:
+    return render_template("errors/error.html", status=429, message=notice)
+
+
+def _answer(setting_name: str, message, page):
+    """An on_breach callback: `page` showing `message` with the time the limit lifts, as a 429
+    with Retry-After."""
 
     def on_breach(request_limit):
         at = lifts_at(request_limit, setting_name)
-        notice = message(**_when(at))
-        context = {"form": LoginForm()} if template == "auth/login.html" else {"status": 429}
-        page = render_template(template, notice=notice, message=notice, **context)
-        response = make_response(page, 429)
+        response = make_response(page(message(**_when(at))), 429)
         response.headers["Retry-After"] = str(max(1, int(at - time.time())))
         return response
 
@@ -123,14 +128,14 @@ def sign_in_limits(view):
         setting("LOGIN_ADDRESS_RATE_LIMIT"),
         methods=["POST"],
         deduct_when=failed_sign_in,
-        on_breach=_answer("LOGIN_ADDRESS_RATE_LIMIT", _address_locked, "auth/login.html"),
+        on_breach=_answer("LOGIN_ADDRESS_RATE_LIMIT", _address_locked, _login_page),
     )(view)
     return limiter.limit(
         setting("LOGIN_ACCOUNT_RATE_LIMIT"),
         key_func=email_key,
         methods=["POST"],
         deduct_when=failed_sign_in,
-        on_breach=_answer("LOGIN_ACCOUNT_RATE_LIMIT", _account_locked, "auth/login.html"),
+        on_breach=_answer("LOGIN_ACCOUNT_RATE_LIMIT", _account_locked, _login_page),
     )(view)
 
 
@@ -142,7 +147,7 @@ def confirmation_mail_limits(view):
         scope="registration",
         methods=["POST"],
         deduct_when=form_accepted,
-        on_breach=_answer("REGISTER_RATE_LIMIT", _registrations_from_address, "errors/error.html"),
+        on_breach=_answer("REGISTER_RATE_LIMIT", _registrations_from_address, _error_page),
     )(view)
     return limiter.shared_limit(
         setting("REGISTER_EMAIL_RATE_LIMIT"),
@@ -150,5 +155,5 @@ def confirmation_mail_limits(view):
         key_func=email_key,
         methods=["POST"],
         deduct_when=form_accepted,
-        on_breach=_answer("REGISTER_EMAIL_RATE_LIMIT", _mails_to_address, "errors/error.html"),
+        on_breach=_answer("REGISTER_EMAIL_RATE_LIMIT", _mails_to_address, _error_page),
     )(view)
