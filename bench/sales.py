@@ -85,7 +85,6 @@ def app_config(database: Database, workdir: Path) -> dict:
         "INSTANCE_PATH": str(workdir / "instance"),
         "SQLALCHEMY_DATABASE_URI": database.url,
         "SECRET_KEY": "bench-sales-secret",
-        "LOGIN_RATE_LIMIT": "100000 per minute",
     }
 
 

@@ -40,11 +40,18 @@ class BaseConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+    EMAIL_CONFIRM_MAX_AGE = 2 * 24 * 60 * 60  # seconds a registration's confirmation link works
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi's default parameters
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Failed sign-ins only (see marketplace/core/auth/throttle.py): per account, in steps; per
+    # address, enough for an office or a fair's Wi-Fi where dozens share one address.
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes;10 per hour;20 per day"
+    LOGIN_ADDRESS_RATE_LIMIT = "60 per 15 minutes;300 per day"
+    # Accepted registration and confirmation-resend forms (each sends a mail).
+    REGISTER_RATE_LIMIT = "10 per minute;60 per hour;200 per day"
+    REGISTER_EMAIL_RATE_LIMIT = "3 per hour;10 per day"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     CLAIM_RATE_LIMIT = "5 per minute;30 per hour"
     PLATFORM_FEE_PERCENT = 0
@@ -66,7 +73,10 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     # One limiter serves every app in a test run, so limits stay on but out of the way; tests of
     # the limits themselves set tight ones.
-    LOGIN_RATE_LIMIT = "100000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "100000 per minute"
+    REGISTER_RATE_LIMIT = "100000 per minute"
+    REGISTER_EMAIL_RATE_LIMIT = "100000 per minute"
     RESET_RATE_LIMIT = "100000 per minute"
     CLAIM_RATE_LIMIT = "100000 per minute"
     CHECKOUT_RATE_LIMIT = "100000 per minute"

@@ -112,6 +112,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e):
+        if e.response is not None:  # a page made for this case, e.g. a rate limit's own answer
+            return e.response
         response, status = error_response(e.code or 500)
         # Keep what the exception says about itself, e.g. `Allow` on a 405 (RFC 9110).
         response = make_response(response, status)

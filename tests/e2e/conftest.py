@@ -51,10 +51,10 @@ def live_database(tmp_path_factory):
     if not CHROMIUM:
         pytest.skip("end-to-end tests need Chromium (apt-get install chromium)")
     instance = tmp_path_factory.mktemp("e2e-instance")
-    # Every journey signs in and reserves from 127.0.0.1: the per-address limits would trip.
+    # Every journey registers and reserves from 127.0.0.1: the per-address limits would trip.
     # Password hashing at production cost was half of loading the demo; it is not under test.
     (instance / "config.py").write_text(
-        'LOGIN_RATE_LIMIT = "1000 per minute"\nCHECKOUT_RATE_LIMIT = "1000 per minute"\n'
+        'REGISTER_RATE_LIMIT = "1000 per minute"\nCHECKOUT_RATE_LIMIT = "1000 per minute"\n'
         'ARGON2_PROFILE = "CHEAPEST"\n'
     )
     test_url = os.environ.get("TEST_DATABASE_URL")

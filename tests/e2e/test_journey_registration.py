@@ -1,7 +1,7 @@
 """Journey 1, from sign-up to a booth, at a phone's and a laptop's width.
 
-An entrepreneur registers, completes her profile and adds a product with a photo from her
-phone. She cannot apply to a fair yet: only verified entrepreneurs may, so an organiser (in a
+An entrepreneur registers, confirms her e-mail from the message she receives, completes her
+profile and adds a product with a photo from her phone. She cannot apply to a fair yet: only verified entrepreneurs may, so an organiser (in a
 browser of her own) verifies the profile first. The entrepreneur then applies to the open
 Tegucigalpa fair; the organiser approves the application, assigns booths automatically
 (preview, then save) and finds the new business on the printable QR sheet. Finally the
@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import images_factory as factory
+from tests import mailbox
 from tests.e2e.journey_steps import (
     ORGANISER,
     VIEWPORT_IDS,
@@ -28,7 +29,7 @@ FAIR = "Feria de Emprendimiento Tegucigalpa"
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=VIEWPORT_IDS)
-def test_a_new_entrepreneur_gets_a_booth(visit, viewport, tmp_path, request):
+def test_a_new_entrepreneur_gets_a_booth(visit, viewport, tmp_path, request, live_app):
     width = request.node.callspec.id
     email = f"elsa.{width}@example.hn"
     business = f"Cinchos de Cuero Elsa ({width})"
@@ -37,6 +38,7 @@ def test_a_new_entrepreneur_gets_a_booth(visit, viewport, tmp_path, request):
 
     elsa = visit("registration/entrepreneur", viewport)
     register(elsa, "Elsa Martínez", email)
+    confirm_email(elsa, live_app, email)
     complete_profile(elsa, business)
     add_product(elsa, "Cincho de cuero repujado", "450", photo)
     cannot_apply_yet(elsa)
@@ -66,6 +68,19 @@ def register(visit, name, email):
     page.get_by_label("Contraseña", exact=True).fill("cuero-de-olancho-7")
     page.get_by_label("Repita la contraseña").fill("cuero-de-olancho-7")
     page.get_by_role("button", name="Crear mi cuenta").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Revise su correo")
+    visit.check("check-email")
+
+
+def confirm_email(visit, app, email):
+    """The link in the mail the server wrote (the development mail folder is her inbox)."""
+    page = visit.page
+    [(subject, body)] = mailbox.messages(app, email)
+    assert subject == "Confirme su correo en Mercado Retorno"
+    page.goto(mailbox.link(body, "/register/confirm/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirme su correo")
+    visit.check("confirm-email")
+    page.get_by_role("button", name="Confirmar mi correo").click()
     expect(flash(page)).to_contain_text("Ahora cuéntenos de su negocio.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Complete su perfil")
 

@@ -146,7 +146,7 @@ def strict_app(tmp_path_factory, app):
             "APP_ENV": "development",
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("strict")),
             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "LOGIN_RATE_LIMIT": "3 per minute",
+            "LOGIN_ACCOUNT_RATE_LIMIT": "3 per minute",
             "RESET_RATE_LIMIT": "2 per minute",
         }
     )
@@ -176,13 +176,13 @@ def test_login_is_rate_limited(strict_app):
     limiter.reset()
     client = strict_app.test_client()
     strict_app.config["WTF_CSRF_ENABLED"] = False
-    statuses = [
-        client.post("/login", data={"email": "a@example.hn", "password": "wrong-pass"}).status_code
+    responses = [
+        client.post("/login", data={"email": "a@example.hn", "password": "wrong-pass"})
         for _ in range(4)
     ]
-    assert statuses[:3] == [401, 401, 401]
-    assert statuses[3] == 429
-    assert "Demasiados intentos" in client.post("/login").get_data(as_text=True)
+    assert [r.status_code for r in responses[:3]] == [401, 401, 401]
+    assert responses[3].status_code == 429
+    assert "Demasiadas contraseñas equivocadas" in responses[3].get_data(as_text=True)
 
 
 def test_cli_creates_an_organiser_with_password_from_stdin(runner):

@@ -98,7 +98,7 @@ def test_a_wrong_password_deletes_nothing(client, auth, rosa):
     assert rosa.business_name == "Café Doña Rosa" and rosa.deleted_at is None
 
 
-def test_deleting_removes_the_person_and_keeps_anonymous_sales(client, auth, rosa):
+def test_deleting_removes_the_person_and_keeps_anonymous_sales(client, auth, rosa, mailbox):
     keys = [v["key"] for v in rosa.logo.variants]
     keys += [v["key"] for v in rosa.products[0].photos[0].image.variants]
     vendor_id, user_id = rosa.id, rosa.user_id
@@ -125,7 +125,9 @@ def test_deleting_removes_the_person_and_keeps_anonymous_sales(client, auth, ros
     assert client.get("/me").status_code == 302
     assert auth.login("rosa@example.hn").status_code == 401
     again = {"name": "Rosa", "email": "rosa@example.hn", "password": "otra-clave-9"}
-    assert client.post("/register", data={**again, "confirm": "otra-clave-9"}).status_code == 302
+    assert client.post("/register", data={**again, "confirm": "otra-clave-9"}).status_code == 303
+    [(subject, _body)] = mailbox("rosa@example.hn")
+    assert subject == "Confirme su correo en Mercado Retorno"  # a new account, not the old one
 
 
 def test_another_entrepreneurs_profile_is_never_reachable(client, auth, make, rosa):

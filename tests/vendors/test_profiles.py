@@ -1,6 +1,7 @@
 """Completing and editing a business profile, and the bad input around it."""
 
 import io
+import re
 
 import pytest
 
@@ -23,8 +24,8 @@ def entrepreneur(auth, make):
     return user
 
 
-def test_after_registering_the_entrepreneur_lands_on_the_profile_form(client):
-    response = client.post(
+def test_after_registering_the_entrepreneur_lands_on_the_profile_form(client, mailbox):
+    client.post(
         "/register",
         data={
             "name": "Rosa Ortiz",
@@ -33,6 +34,8 @@ def test_after_registering_the_entrepreneur_lands_on_the_profile_form(client):
             "confirm": "buena-clave-1",
         },
     )
+    [(_subject, body)] = mailbox("rosa@example.hn")
+    response = client.post(re.search(r"http://localhost(/register/confirm/\S+)", body).group(1))
     assert response.headers["Location"] == "/me/profile"
     page = client.get("/me/profile").get_data(as_text=True)
     assert "Complete su perfil" in page

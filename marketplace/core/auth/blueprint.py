@@ -9,6 +9,9 @@ from marketplace.core.auth import views
 
 bp = Blueprint("auth", __name__)
 bp.add_url_rule("/register", view_func=views.register, methods=["GET", "POST"])
+bp.add_url_rule("/register/sent", view_func=views.check_email)
+bp.add_url_rule("/register/confirm", view_func=views.resend_confirmation, methods=["GET", "POST"])
+bp.add_url_rule("/register/confirm/<token>", view_func=views.confirm, methods=["GET", "POST"])
 bp.add_url_rule("/login", view_func=views.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=["GET", "POST"])

@@ -3,6 +3,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.validators import DataRequired, Length
 
 from marketplace.core.forms import Form, email_field, new_password_fields, strip
+from marketplace.core.submissions import OnceForm
 
 _name_validators = [
     DataRequired(_l("Please enter your name.")),
@@ -10,7 +11,7 @@ _name_validators = [
 ]
 
 
-class RegisterForm(Form):
+class RegisterForm(OnceForm):
     name = StringField(
         _l("Your name"),
         validators=_name_validators,
@@ -43,6 +44,15 @@ class ChangePasswordForm(Form):
 
 class ResetRequestForm(Form):
     email = email_field()
+
+
+class ResendConfirmationForm(Form):
+    email = email_field()
+
+
+class ConfirmForm(Form):
+    """The button on a confirmation link's page: only a person's tap confirms, not a mail
+    program opening the link to preview it."""
 
 
 class ResetPasswordForm(Form):

@@ -45,10 +45,17 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: When the person proved the e-mail is theirs; None until a self-registered account opens
+    #: its confirmation link (or a reset link). Accounts made by staff or the CLI start confirmed.
+    email_confirmed_at: Mapped[datetime | None]
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

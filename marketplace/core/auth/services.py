@@ -1,4 +1,5 @@
-"""Account logic shared by the pages and the CLI: registration, passwords, reset tokens."""
+"""Account logic shared by the pages and the CLI: registration and its confirmation link,
+passwords, reset tokens."""
 
 import hashlib
 from functools import cache
@@ -8,7 +9,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.core.auth.models import Role, User, utcnow
 from marketplace.core.database import db
@@ -37,10 +40,19 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str | None, role: Role, name: str = "") -> User:
-    """Add a user to the session; raises Refused when the e-mail is taken."""
+    """Add a confirmed user to the session; raises Refused when the e-mail is taken.
+
+    For accounts someone answers for: an administrator or organiser (whose person then sets a
+    password through a mailed link or a claim code), the CLI, the demo. Self-registration goes
+    through `register`."""
     if find_user(email) is not None:
         raise Refused(_("An account with this e-mail already exists."), field="email")
-    user = User(email=normalise_email(email), name=name.strip(), role=role.value)
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role.value,
+        email_confirmed_at=utcnow(),
+    )
     if password is not None:
         set_password(user, password)
     try:
@@ -49,6 +61,82 @@ def create_user(email: str, password: str | None, role: Role, name: str = "") ->
     except IntegrityError:
         raise Refused(_("An account with this e-mail already exists."), field="email") from None
     return user
+
+
+def register(email: str, password: str, name: str) -> tuple[User | None, bool]:
+    """A self-registration: (the new, unconfirmed entrepreneur, True), or (the account that
+    already has this e-mail, False), which is left exactly as it was.
+
+    The password is hashed in both cases, so the answer takes the same time and nobody can tell
+    from it which e-mails have an account. The first account is None only when the e-mail
+    belongs to an account that is closed."""
+    password_hash = _hasher().hash(password)
+    existing = find_user(email)
+    if existing is None:
+        user = User(
+            email=normalise_email(email),
+            name=name.strip(),
+            role=Role.ENTREPRENEUR.value,
+            password_hash=password_hash,
+        )
+        try:
+            with db.session.begin_nested():  # the same e-mail registered at the same instant
+                db.session.add(user)
+        except IntegrityError:
+            existing = find_user(email)
+        else:
+            return user, True
+    return (existing if existing is not None and existing.is_active else None), False
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirm")
+
+
+def make_confirm_token(user: User) -> str:
+    # The address is in the token: a link stops working if the account's e-mail changes.
+    return _confirm_serializer().dumps({"uid": user.id, "email": user.email})
+
+
+def user_for_confirm_token(token: str) -> tuple[User | None, bool]:
+    """The account a confirmation link is for and whether the link is still in time; None for
+    a forged link or an account that is gone. An expired link still names its account, so a
+    late second tap on an account already confirmed is told so rather than shown an error."""
+    serializer = _confirm_serializer()
+    fresh = True
+    try:
+        data = serializer.loads(token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    except SignatureExpired as e:
+        fresh = False
+        try:
+            data = serializer.load_payload(e.payload)
+        except BadSignature:
+            return None, False
+    except BadSignature:
+        return None, False
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None, False
+    user = db.session.get(User, data["uid"])
+    if user is None or not user.is_active or data.get("email") != user.email:
+        return None, False
+    return user, fresh
+
+
+def confirm_email(user: User) -> bool:
+    """Mark the e-mail confirmed, as a conditional UPDATE: True for the request that did it,
+    False when it already was (a second tap on the link, the link opened on two devices)."""
+    now = utcnow()
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.email_confirmed_at.is_(None))
+        .values(email_confirmed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(user)
+        return False
+    set_committed_value(user, "email_confirmed_at", now)
+    return True
 
 
 def set_password(user: User, password: str) -> None:
@@ -76,11 +164,30 @@ def _verify(hashed: str, password: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open, or None. Raises Refused (403) for the right password
+    of an account whose e-mail is not confirmed yet: only its owner can learn that."""
     user = find_user(email)
-    if check_password(user, password) and user.is_active:
-        user.last_login_at = utcnow()
-        return user
-    return None
+    if not (check_password(user, password) and user.is_active):
+        return None
+    if not user.is_confirmed:
+        raise Refused(
+            _(
+                "Please confirm your e-mail address first: open the link in the message we sent "
+                "you when you registered."
+            ),
+            code="unconfirmed",
+            status=403,
+            field="password",
+        )
+    user.last_login_at = utcnow()
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """A new password from a reset link; the link arrived by e-mail, which confirms the address."""
+    set_password(user, password)
+    if not user.is_confirmed:
+        confirm_email(user)
 
 
 def _serializer() -> URLSafeTimedSerializer:

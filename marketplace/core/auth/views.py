@@ -9,26 +9,27 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.core.auth import services
+from marketplace.core import submissions
+from marketplace.core.auth import services, throttle
 from marketplace.core.auth.forms import (
     ChangePasswordForm,
+    ConfirmForm,
     LoginForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
-from marketplace.core.auth.models import Role
+from marketplace.core.auth.models import Role, utcnow
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db, limiter
+from marketplace.core.i18n import current_language
 from marketplace.core.mail import send_mail
 from marketplace.core.security import safe_next_url
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _reset_limit():
@@ -50,30 +51,124 @@ def home_for(user) -> str:
     return url_for("vendors.dashboard")
 
 
+def first_page(user) -> str:
+    """Where a new account continues: an entrepreneur's business profile comes first."""
+    if user.has_role(Role.ENTREPRENEUR):
+        return url_for("vendors.edit_profile")
+    return home_for(user)
+
+
+@throttle.confirmation_mail_limits
 def register():
+    """One answer for every accepted form, whether or not the e-mail has an account: the
+    difference is only in the mail that its owner receives."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                form.email.data, form.password.data, Role.ENTREPRENEUR, form.name.data
-            )
-        except Refused as e:
-            form.email.errors.append(e.message)
-        else:
-            db.session.commit()
-            start_session(user)
-            flash(_("Welcome to Mercado Retorno! Now tell us about your business."), "success")
-            return redirect(url_for("vendors.edit_profile"))
+        claim = submissions.claim("register")  # a double tap gets the first answer, no 2nd mail
+        user, created = services.register(form.email.data, form.password.data, form.name.data)
+        response = submissions.done(claim, url_for("auth.check_email"))
+        db.session.commit()
+        if user is not None and created:
+            send_confirm_mail(user)
+        elif user is not None:
+            send_already_registered_mail(user)
+        return response
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 
-@limiter.limit(_login_limit, methods=["POST"])
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+def send_confirm_mail(user) -> None:
+    with force_locale(user.locale or current_language()):
+        send_mail(
+            user.email,
+            _("Confirm your e-mail for Mercado Retorno"),
+            "auth/mail/confirm",
+            user=user,
+            url=url_for("auth.confirm", token=services.make_confirm_token(user), _external=True),
+        )
+
+
+def send_already_registered_mail(user) -> None:
+    with force_locale(user.locale or current_language()):
+        send_mail(
+            user.email,
+            _("Someone tried to register at Mercado Retorno with your e-mail"),
+            "auth/mail/already_registered",
+            user=user,
+            login_url=url_for("auth.login", _external=True),
+            reset_url=url_for(
+                "auth.reset_password", token=services.make_reset_token(user), _external=True
+            ),
+        )
+
+
+def confirm(token: str):
+    """The link of the confirmation mail: a page with one button, which confirms and signs in."""
+    user, fresh = services.user_for_confirm_token(token)
+    if user is not None and user.is_confirmed:
+        return _already_confirmed(user)
+    if user is None or not fresh:
+        flash(
+            _(
+                "This confirmation link has expired or is not valid. Write your e-mail and we "
+                "will send you a new one."
+            ),
+            "error",
+        )
+        return render_template("auth/resend_confirmation.html", form=ResendConfirmationForm()), 400
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not services.confirm_email(user):
+            db.session.rollback()
+            return _already_confirmed(user)  # the other tap (or device) confirmed it first
+        user.last_login_at = utcnow()
+        db.session.commit()
+        start_session(user)
+        flash(
+            _(
+                "Your e-mail is confirmed. Welcome to Mercado Retorno! Now tell us about your business."
+            ),
+            "success",
+        )
+        return redirect(first_page(user), 303)
+    return render_template("auth/confirm.html", form=form, user=user)
+
+
+def _already_confirmed(user):
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(home_for(user), 303)
+    flash(_("Your e-mail is already confirmed. Please sign in."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@throttle.confirmation_mail_limits
+def resend_confirmation():
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_active and not user.is_confirmed:
+            send_confirm_mail(user)
+        # The same answer whether the account exists, waits for confirmation or not.
+        return redirect(url_for("auth.check_email"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/resend_confirmation.html", form=form), status
+
+
+@throttle.sign_in_limits
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Refused as e:  # the right password, the e-mail not confirmed yet
+            return render_template(
+                "auth/login.html", form=form, notice=e.message, unconfirmed=True
+            ), e.status
         if user is not None:
             db.session.commit()
             start_session(user, remember=form.remember.data)
@@ -143,7 +238,7 @@ def reset_password(token: str):
         return render_template("auth/reset_request.html", form=ResetRequestForm()), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
+        services.reset_password(user, form.password.data)
         db.session.commit()
         start_session(user)
         flash(_("Your new password is saved. Welcome back!"), "success")
