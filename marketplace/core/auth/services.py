@@ -138,7 +138,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
             if active
             else _("This account was already deactivated.")
         )
-    if not active:
-        sessions.end_all(user)
+    # Reactivating too: a sign-in that raced the deactivation may have left a row behind.
+    sessions.end_all(user)
     audit.record(actor, "user.activated" if active else "user.deactivated", "user", user.id)
     return user
