@@ -64,7 +64,10 @@ def create_staff():
 def deactivate(user_id: int):
     user = services.set_active(current_user, user_id, active=False)
     db.session.commit()
-    flash(_("%(email)s can no longer sign in, and was signed out everywhere.", email=user.email), "success")
+    flash(
+        _("%(email)s can no longer sign in, and was signed out everywhere.", email=user.email),
+        "success",
+    )
     return redirect(url_for("admin.users"), 303)
 
 

@@ -138,9 +138,7 @@ def test_an_administrator_deactivating_while_the_person_signs_in(app, make):
     def sign_in():
         return newcomer.post("/login", data={"email": "ana@example.hn", "password": PASSWORD})
 
-    deactivated, login = at_once(
-        [(admin.post, f"/admin/users/{user.id}/deactivate"), (sign_in,)]
-    )
+    deactivated, login = at_once([(admin.post, f"/admin/users/{user.id}/deactivate"), (sign_in,)])
     assert deactivated.status_code == 303 and login.status_code in (302, 401)
     # Whichever came first, the deactivated account has no session that signs anyone in.
     assert not is_signed_in(newcomer)

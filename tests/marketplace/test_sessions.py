@@ -212,9 +212,12 @@ def test_a_reset_link_still_works_once_only(app, make):
     client.post("/logout")
     again = client.post(link, data={"password": "tercera-clave", "confirm": "tercera-clave"})
     assert again.status_code == 400
-    assert client.post(
-        "/login", data={"email": "ana@example.hn", "password": "otra-clave-77"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": "ana@example.hn", "password": "otra-clave-77"}
+        ).status_code
+        == 302
+    )
 
 
 def test_an_administrator_deactivating_an_account_ends_its_sessions(app, make):
@@ -226,12 +229,16 @@ def test_an_administrator_deactivating_an_account_ends_its_sessions(app, make):
     assert response.status_code == 303
     assert "ana@example.hn ya no puede iniciar sesión" in flashes(admin)[0]
     assert not signed_in(phone) and rows(user.id) == []
-    assert browser(app).post(
-        "/login", data={"email": "ana@example.hn", "password": PASSWORD}
-    ).status_code == 401
-    assert db.session.scalar(
-        db.select(AuditEntry.action).where(AuditEntry.target_id == user.id)
-    ) == "user.deactivated"
+    assert (
+        browser(app)
+        .post("/login", data={"email": "ana@example.hn", "password": PASSWORD})
+        .status_code
+        == 401
+    )
+    assert (
+        db.session.scalar(db.select(AuditEntry.action).where(AuditEntry.target_id == user.id))
+        == "user.deactivated"
+    )
     # A second click says it already was; reactivating lets the person sign in again.
     twice = admin.post(f"/admin/users/{user.id}/deactivate")
     assert twice.status_code == 409

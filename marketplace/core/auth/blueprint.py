@@ -15,7 +15,9 @@ bp.add_url_rule("/account", view_func=views.account, methods=["GET"])
 bp.add_url_rule(
     "/account/sessions/<id:session_id>/end", view_func=views.end_session, methods=["POST"]
 )
-bp.add_url_rule("/account/sessions/end-others", view_func=views.end_other_sessions, methods=["POST"])
+bp.add_url_rule(
+    "/account/sessions/end-others", view_func=views.end_other_sessions, methods=["POST"]
+)
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset", view_func=views.reset_request, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from flask import abort, current_app, request
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from ua_parser import parse as parse_user_agent
 
@@ -64,7 +65,9 @@ def load(key) -> User | None:
     if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
         return None
     row = db.session.scalar(
-        select(UserSession).join(UserSession.user).where(UserSession.key_hash == _hash(key))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.key_hash == _hash(key))
     )
     now = utcnow()
     if row is None or not row.user.is_active or _expired(row, now):
@@ -195,7 +198,7 @@ def end_one(user: User, session_id: int) -> None:
 
 
 def end_others(user: User) -> int:
-    """"Sign out everywhere else": how many sessions ended (0 on a second click). A sign-in
+    """ "Sign out everywhere else": how many sessions ended (0 on a second click). A sign-in
     racing it is either ended too or listed afterwards, never half of each."""
     _lock_own_session(user)
     return _delete(UserSession.user_id == user.id, UserSession.id != user.current_session.id)

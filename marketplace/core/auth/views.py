@@ -114,7 +114,9 @@ def change_password():
             )
             db.session.commit()
             flash(
-                _("Your password has been changed. You are still signed in here, and signed out everywhere else."),
+                _(
+                    "Your password has been changed. You are still signed in here, and signed out everywhere else."
+                ),
                 "success",
             )
             return redirect(url_for("auth.account"))
