@@ -43,12 +43,14 @@ def upgrade():
             batch_op.f("ix_user_sessions_last_seen_at"), ["last_seen_at"], unique=False
         )
     # The sessions table does its job: a password change or a deactivation ends the rows.
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    # In place, never by copying the table: on SQLite, dropping the old `users` while foreign
+    # keys are on would empty or null every reference to it (vendors, submissions, audit log).
+    with op.batch_alter_table("users", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("session_token")
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    with op.batch_alter_table("users", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column(
                 "session_token", sa.String(length=32), nullable=False, server_default="signed-out"
