@@ -447,3 +447,13 @@ def test_the_header_links_to_the_account_page(app, make):
     assert 'href="/account"' in page and "Mi cuenta" in page
     account = client.get("/account").get_data(as_text=True)
     assert 'href="/account/password"' in account
+
+
+def test_signing_in_again_in_the_same_browser_replaces_its_session(app, make):
+    user = make.user(email="ana@example.hn")
+    client = sign_in(browser(app))
+    (first,) = rows(user.id)
+    sign_in(client, remember=True)
+    (second,) = rows(user.id)
+    assert second.id != first.id and second.remember
+    assert signed_in(client)

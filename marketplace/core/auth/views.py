@@ -40,6 +40,8 @@ def _reset_limit():
 def start_session(user, remember: bool = False) -> None:
     """A new server-side session at sign-in, and a fresh cookie session, so one planted before
     it is worthless. Commits."""
+    if current_user.is_authenticated:  # signing in again here replaces this browser's session
+        sessions.end_current(current_user)
     sessions.begin(user, remember)
     db.session.commit()
     _clear_cookie_session()
