@@ -58,3 +58,22 @@ def create_staff():
         db.select(User).order_by(User.role, User.email), page=1, per_page=PAGE_SIZE, error_out=False
     )
     return render_template("admin/users.html", page=page, form=form), 422
+
+
+@admin_required
+def deactivate(user_id: int):
+    user = services.set_active(current_user, user_id, active=False)
+    db.session.commit()
+    flash(
+        _("%(email)s can no longer sign in, and was signed out everywhere.", email=user.email),
+        "success",
+    )
+    return redirect(url_for("admin.users"), 303)
+
+
+@admin_required
+def reactivate(user_id: int):
+    user = services.set_active(current_user, user_id, active=True)
+    db.session.commit()
+    flash(_("%(email)s can sign in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"), 303)

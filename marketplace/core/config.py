@@ -38,7 +38,13 @@ class BaseConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30  # also the longest a remembered session lives
+    # Server-side sessions (seconds): an unused session ends after its idle time, any session
+    # after its lifetime; "keep me signed in" ones get REMEMBER_* instead.
+    SESSION_IDLE_TIMEOUT = 60 * 60 * 24
+    SESSION_LIFETIME = 60 * 60 * 24 * 7
+    REMEMBER_IDLE_TIMEOUT = 60 * 60 * 24 * 14
+    SESSION_TOUCH_INTERVAL = 5 * 60  # how stale "last seen" may get: one write per this, at most
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
     EMAIL_CONFIRM_MAX_AGE = 2 * 24 * 60 * 60  # seconds a registration's confirmation link works
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi's default parameters

@@ -90,6 +90,18 @@ def begin_writing() -> None:
         db.session.connection(execution_options={_WRITE_LOCK: True})
 
 
+def write_aside(statement) -> None:
+    """Run a small bookkeeping write (a session's last-seen time) that should not wait for, nor
+    fail with, the request's own work: on a connection of its own, committed at once. On SQLite a
+    request that may write already holds the write lock from its first query (see _may_write),
+    so there the statement joins the request's transaction instead of waiting behind it."""
+    if db.engine.dialect.name == "sqlite" and _may_write():
+        db.session.execute(statement)
+        return
+    with db.engine.connect().execution_options(**{_WRITE_LOCK: True}) as conn, conn.begin():
+        conn.execute(statement)
+
+
 def read_in_autocommit(bp: Blueprint) -> None:
     """The blueprint's pages only read: on PostgreSQL their queries run in autocommit.
 

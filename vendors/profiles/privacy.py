@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from marketplace.core import audit
 from marketplace.core.auth import services as accounts
+from marketplace.core.auth import sessions
 from marketplace.core.auth.models import User, utcnow
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
@@ -141,7 +142,7 @@ def delete_account(user: User, password: str, vendor: VendorProfile | None) -> l
     user.password_hash = None
     user.locale = None
     user.active = False
-    user.rotate_session_token()
+    sessions.end_all(user)
     db.session.flush()
     return keys
 

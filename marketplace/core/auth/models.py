@@ -1,12 +1,11 @@
-"""Accounts: one person, one role."""
+"""Accounts: one person, one role; and the sessions they are signed in with."""
 
 import enum
-import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import db
 
@@ -19,10 +18,6 @@ class Role(enum.StrEnum):
     ENTREPRENEUR = "entrepreneur"
     ORGANIZER = "organizer"
     ADMIN = "admin"
-
-
-def _new_session_token() -> str:
-    return secrets.token_hex(8)
 
 
 class User(UserMixin, db.Model):
@@ -41,8 +36,6 @@ class User(UserMixin, db.Model):
     #: "es" or "en"; None follows the browser.
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
-    #: Part of the login cookie: changing it signs the person out everywhere.
-    session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     #: When the person proved the e-mail is theirs; None until a self-registered account opens
@@ -57,11 +50,14 @@ class User(UserMixin, db.Model):
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    #: Set for the signed-in person of a request (auth.sessions): the key their cookies carry
+    #: and its UserSession row. Not stored on the account.
+    session_key = None
+    current_session = None
 
-    def rotate_session_token(self) -> None:
-        self.session_token = _new_session_token()
+    def get_id(self) -> str | None:
+        """What Flask-Login puts in the session and remember cookies: the session's key only."""
+        return self.session_key
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in {r.value for r in roles}
@@ -69,3 +65,27 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.has_role(Role.ORGANIZER, Role.ADMIN)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its cookies carry a random key; only the key's SHA-256 is kept."""
+
+    __tablename__ = "user_sessions"
+    # Never reuse an ended session's id on SQLite: an old page's "sign out" button names it.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "Keep me signed in": the longer idle time and lifetime apply.
+    remember: Mapped[bool] = mapped_column(default=False)
+    #: Coarse, from the User-Agent at sign-in ("Chrome", "Android"); None when unknown.
+    browser: Mapped[str | None] = mapped_column(String(40))
+    system: Mapped[str | None] = mapped_column(String(40))
+    #: The /24 (IPv4) or /48 (IPv6) the sign-in came from, never the exact address.
+    network: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Moved forward at most every SESSION_TOUCH_INTERVAL seconds, not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()

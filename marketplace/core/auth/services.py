@@ -1,5 +1,5 @@
 """Account logic shared by the pages and the CLI: registration and its confirmation link,
-passwords, reset tokens."""
+passwords, reset tokens, deactivation."""
 
 import hashlib
 from functools import cache
@@ -13,7 +13,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from marketplace.core.auth.models import Role, User, utcnow
+from marketplace.core import audit
+from marketplace.core.auth import sessions
+from marketplace.core.auth.models import Role, User, UserSession, utcnow
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
 
@@ -139,10 +141,11 @@ def confirm_email(user: User) -> bool:
     return True
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password and sign the person out of every other session."""
+def set_password(user: User, password: str, keep: UserSession | None = None) -> None:
+    """Set a new password and end every session of the account but `keep`."""
     user.password_hash = _hasher().hash(password)
-    user.rotate_session_token()
+    if user.id is not None:
+        sessions.end_all(user, keep=keep)
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -195,9 +198,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User) -> str:
-    """Changes whenever the password does, which makes a used reset link worthless."""
-    material = f"{user.password_hash}:{user.session_token}".encode()
-    return hashlib.sha256(material).hexdigest()[:16]
+    """Changes whenever the password is set (argon2 salts every hash afresh, even for the same
+    password), which makes a used reset link worthless."""
+    return hashlib.sha256(f"reset:{user.password_hash}".encode()).hexdigest()[:16]
 
 
 def make_reset_token(user: User) -> str:
@@ -216,4 +219,32 @@ def user_for_reset_token(token: str) -> User | None:
     user = db.session.get(User, data["uid"])
     if user is None or not user.is_active or data.get("fp") != _fingerprint(user):
         return None
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """An administrator deactivates an account, ending its sessions, or reactivates it.
+
+    A conditional UPDATE: of two administrators clicking at once, one changes it and the other
+    is told it already was."""
+    if user_id == actor.id:
+        raise Refused(_("You cannot deactivate your own account."))
+    changed = db.session.execute(
+        db.update(User)
+        .where(User.id == user_id, User.active.is_(not active))
+        .values(active=active)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    user = db.session.get(User, user_id, populate_existing=True)
+    if user is None:
+        raise Refused(_("We could not find this account."), status=404)
+    if not changed:
+        raise Refused(
+            _("This account was already active.")
+            if active
+            else _("This account was already deactivated.")
+        )
+    # Reactivating too: a sign-in that raced the deactivation may have left a row behind.
+    sessions.end_all(user)
+    audit.record(actor, "user.activated" if active else "user.deactivated", "user", user.id)
     return user

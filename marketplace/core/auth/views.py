@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, sign-out and passwords. Thin: forms in, services called, one commit."""
+"""Sign-up, sign-in, sign-out, passwords and the account page. Thin: forms in, services called,
+one commit."""
 
 from flask import (
     current_app,
@@ -9,12 +10,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.core import submissions
-from marketplace.core.auth import services, throttle
+from marketplace.core.auth import services, sessions, throttle
 from marketplace.core.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -37,12 +38,22 @@ def _reset_limit():
 
 
 def start_session(user, remember: bool = False) -> None:
-    """A fresh session at sign-in, so a session id planted before it is worthless."""
+    """A new server-side session at sign-in, and a fresh cookie session, so one planted before
+    it is worthless. Commits."""
+    if current_user.is_authenticated:  # signing in again here replaces this browser's session
+        sessions.end_current(current_user)
+    sessions.begin(user, remember)
+    db.session.commit()
+    _clear_cookie_session()
+    login_user(user, remember=remember)
+
+
+def _clear_cookie_session() -> None:
+    """Empty the cookie session but keep the language chosen in the footer."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    login_user(user, remember=remember)
 
 
 def home_for(user) -> str:
@@ -180,8 +191,11 @@ def login():
 
 
 def logout():
-    logout_user()
-    session.clear()
+    if current_user.is_authenticated:
+        sessions.end_current(current_user)  # already gone (a second tab) signs out all the same
+        db.session.commit()
+    _clear_cookie_session()
+    logout_user()  # after the clear: it leaves the note that deletes the remember cookie
     flash(_("You have signed out."), "info")
     return redirect(url_for("home.index"))
 
@@ -191,11 +205,17 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if services.check_password(current_user, form.current.data):
-            services.set_password(current_user, form.password.data)
+            services.set_password(
+                current_user, form.password.data, keep=current_user.current_session
+            )
             db.session.commit()
-            start_session(current_user._get_current_object())
-            flash(_("Your password has been changed."), "success")
-            return redirect(home_for(current_user))
+            flash(
+                _(
+                    "Your password has been changed. You are still signed in here, and signed out everywhere else."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
         form.current.errors.append(_("The current password is not correct."))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 
@@ -239,8 +259,42 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
-        db.session.commit()
         start_session(user)
         flash(_("Your new password is saved. Welcome back!"), "success")
         return redirect(home_for(user))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@login_required
+def account():
+    me = current_user.current_session
+    rows = sessions.active_sessions(current_user)
+    listed = [(row, sessions.device_label(row), row.id == me.id) for row in rows]
+    return render_template("auth/account.html", sessions=listed)
+
+
+@login_required
+def end_session(session_id: int):
+    row = sessions.own_session(current_user, session_id)
+    if row is not None and row.id == current_user.current_session.id:
+        return logout()
+    sessions.end_one(current_user, session_id)
+    db.session.commit()
+    flash(_("That device is signed out now."), "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@login_required
+def end_other_sessions():
+    ended = sessions.end_others(current_user)
+    db.session.commit()
+    if ended:
+        message = ngettext(
+            "Signed out on %(num)d other device. You are still signed in here.",
+            "Signed out on %(num)d other devices. You are still signed in here.",
+            ended,
+        )
+    else:
+        message = _("You were not signed in anywhere else.")
+    flash(message, "success" if ended else "info")
+    return redirect(url_for("auth.account"), 303)
