@@ -17,6 +17,8 @@ ENV_KEYS = (
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "STRIPE_API_BASE",
+    "PASSKEY_RP_ID",
+    "PASSKEY_ORIGIN",
 )
 
 
@@ -54,6 +56,12 @@ class BaseConfig:
     # Guests may order without an account; this keeps one address from holding all the stock.
     CHECKOUT_RATE_LIMIT = "10 per hour;30 per day"
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
+    # Passkeys: the site's domain and address as the browser sees them; unset, both follow the
+    # request (its host, and the scheme gunicorn was told by a trusted proxy).
+    PASSKEY_RP_ID = None
+    PASSKEY_ORIGIN = None
+    PASSKEY_RP_NAME = "Mercado Retorno"
+    PASSKEY_CHALLENGE_SECONDS = 300  # how long a started sign-in or creation can be answered
 
 
 class DevelopmentConfig(BaseConfig):
