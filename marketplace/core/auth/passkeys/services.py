@@ -184,7 +184,8 @@ def registration_options(user: User) -> dict:
         exclude_credentials=[_descriptor(p) for p in existing],
         supported_pub_key_algs=ALGORITHMS,
     )
-    return options_to_json_dict(options)
+    # credProps: the browser then says whether the passkey really was kept on the device.
+    return {**options_to_json_dict(options), "extensions": {"credProps": True}}
 
 
 def register(user: User, kept: dict, credential, name: str) -> Passkey:
@@ -205,6 +206,15 @@ def register(user: User, kept: dict, credential, name: str) -> Passkey:
         raise _refusal(e, origin) from None
     if len(verified.credential_id) > MAX_CREDENTIAL_ID:
         raise _bad_answer()
+    if _not_discoverable(credential):
+        raise Refused(
+            _(
+                "This device could not keep the passkey, so it could not sign you in without "
+                "your e-mail. Please try with your phone's screen lock."
+            ),
+            code="not_discoverable",
+            status=400,
+        )
     passkey = Passkey(
         user_id=user.id,
         credential_id=verified.credential_id,
@@ -222,6 +232,33 @@ def register(user: User, kept: dict, credential, name: str) -> Passkey:
             _("This passkey is already saved."), code="passkey_exists", status=400
         ) from None
     return passkey
+
+
+def _not_discoverable(credential: dict) -> bool:
+    """Only a browser that answers credProps can tell; silence is taken as kept, as asked."""
+    results = credential.get("clientExtensionResults")
+    props = results.get("credProps") if isinstance(results, dict) else None
+    return isinstance(props, dict) and props.get("rk") is False
+
+
+def registered_before(user: User, credential) -> bool:
+    """The answer is for a passkey this person already saved: a resend of a creation that
+    worked, to be answered as the first time."""
+    raw_id = credential.get("rawId") if isinstance(credential, dict) else None
+    if not isinstance(raw_id, str) or not raw_id or len(raw_id) > 2 * MAX_CREDENTIAL_ID:
+        return False
+    try:
+        credential_id = base64url_to_bytes(raw_id)
+    except ValueError:
+        return False
+    return (
+        db.session.scalar(
+            db.select(Passkey.id).where(
+                Passkey.credential_id == credential_id, Passkey.user_id == user.id
+            )
+        )
+        is not None
+    )
 
 
 def _transports(credential: dict) -> list[str]:

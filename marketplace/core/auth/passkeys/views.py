@@ -103,9 +103,16 @@ def register():
     _signed_in()
     body = _json_object()
     name = services.clean_name(body.get("name"))
-    kept = services.take_challenge(services.REGISTER, current_user)
+    credential = body.get("credential")
+    try:
+        kept = services.take_challenge(services.REGISTER, current_user)
+    except Refused:
+        # A resend after the first one worked (its answer was lost on a weak signal).
+        if services.registered_before(current_user, credential):
+            return jsonify(redirect=url_for("passkeys.index")), 200
+        raise
     db.session.commit()  # used up, whatever the answer turns out to be
-    passkey = services.register(current_user, kept, body.get("credential"), name)
+    passkey = services.register(current_user, kept, credential, name)
     db.session.commit()
     flash(
         _(
