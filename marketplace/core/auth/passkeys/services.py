@@ -262,7 +262,7 @@ def registered_before(user: User, credential) -> bool:
 
 
 def _transports(credential: dict) -> list[str]:
-    given = (credential.get("response") or {}).get("transports")
+    given = _response(credential).get("transports")
     known = {t.value for t in AuthenticatorTransport}
     return [t for t in given if t in known] if isinstance(given, list) else []
 
@@ -326,7 +326,7 @@ def sign_in(passkey: Passkey, kept: dict, credential: dict) -> User:
         )
     except BAD_ANSWER as e:
         raise _refusal(e, origin) from None
-    handle = (credential.get("response") or {}).get("userHandle")
+    handle = _response(credential).get("userHandle")
     if not isinstance(handle, str) or _decode(handle) != passkey.user_handle:
         raise _bad_answer()
     user = passkey.user
@@ -337,14 +337,14 @@ def sign_in(passkey: Passkey, kept: dict, credential: dict) -> User:
             status=403,
         )
     count = verified.new_sign_count
+    # A counter that does not move forward means a copied passkey, unless it never counts.
+    forward = Passkey.sign_count < count
+    if count == 0:
+        forward = forward | (Passkey.sign_count == 0)
     now = utcnow()
     moved = db.session.execute(
         db.update(Passkey)
-        .where(
-            Passkey.id == passkey.id,
-            # A counter that does not move forward means a copied passkey (unless it never counts).
-            (Passkey.sign_count < count) | ((Passkey.sign_count == 0) & (count == 0)),
-        )
+        .where(Passkey.id == passkey.id, forward)
         .values(sign_count=count, last_used_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -392,6 +392,11 @@ def _not_found() -> Refused:
         code="not_found",
         status=404,
     )
+
+
+def _response(credential: dict) -> dict:
+    response = credential.get("response")
+    return response if isinstance(response, dict) else {}
 
 
 def _decode(value: str) -> bytes:
