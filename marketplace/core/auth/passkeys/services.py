@@ -106,7 +106,7 @@ def clean_name(value) -> str:
 # The challenge
 
 
-def _issue(purpose: str, user: User | None, **extra) -> bytes:
+def _new_challenge(purpose: str, user: User | None, **extra) -> bytes:
     challenge = secrets.token_bytes(32)
     now = utcnow()
     ttl = timedelta(seconds=current_app.config["PASSKEY_CHALLENGE_SECONDS"])
@@ -127,7 +127,7 @@ def _issue(purpose: str, user: User | None, **extra) -> bytes:
 def take_challenge(purpose: str, user: User | None) -> dict:
     """Use up the challenge this browser was given for `purpose`: its row is deleted, and the
     caller commits that before checking the answer, so an answer is checked once at most. Returns
-    what `_issue` kept in the session (with the challenge as bytes)."""
+    what `_new_challenge` kept in the session (with the challenge as bytes)."""
     kept = session.pop(SESSION_KEY, None)
     if not isinstance(kept, dict) or kept.get("purpose") != purpose:
         raise Refused(
@@ -166,7 +166,7 @@ def registration_options(user: User) -> dict:
     # there instead of piling up.
     handle = existing[0].user_handle if existing else secrets.token_bytes(32)
     rp_id, _origin = relying_party()
-    challenge = _issue(REGISTER, user, handle=bytes_to_base64url(handle))
+    challenge = _new_challenge(REGISTER, user, handle=bytes_to_base64url(handle))
     options = generate_registration_options(
         rp_id=rp_id,
         rp_name=current_app.config["PASSKEY_RP_NAME"],
@@ -280,7 +280,7 @@ def _descriptor(passkey: Passkey) -> PublicKeyCredentialDescriptor:
 
 def sign_in_options() -> dict:
     rp_id, _origin = relying_party()
-    challenge = _issue(SIGN_IN, None)
+    challenge = _new_challenge(SIGN_IN, None)
     options = generate_authentication_options(
         rp_id=rp_id,
         challenge=challenge,
