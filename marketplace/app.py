@@ -9,6 +9,7 @@ import fairs.applications.models  # noqa: F401
 import fairs.fairs.models  # noqa: F401
 import fairs.layout.models  # noqa: F401
 import marketplace.core.audit  # noqa: F401
+import marketplace.core.auth.passkeys.models  # noqa: F401
 import marketplace.core.submissions  # noqa: F401
 import marketplace.orders.models  # noqa: F401
 import vendors.photos.models  # noqa: F401

@@ -17,6 +17,8 @@ ENV_KEYS = (
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "STRIPE_API_BASE",
+    "PASSKEY_RP_ID",
+    "PASSKEY_ORIGIN",
 )
 
 
@@ -57,6 +59,8 @@ class BaseConfig:
     LOGIN_ADDRESS_RATE_LIMIT = "60 per 15 minutes;300 per day"
     # Accepted registration and confirmation-resend forms (each sends a mail).
     REGISTER_RATE_LIMIT = "10 per minute;60 per hour;200 per day"
+    #: Each passkey step (options and answer) per address: a sign-in takes two requests.
+    PASSKEY_RATE_LIMIT = "20 per minute;200 per hour"
     REGISTER_EMAIL_RATE_LIMIT = "3 per hour;10 per day"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     CLAIM_RATE_LIMIT = "5 per minute;30 per hour"
@@ -67,6 +71,12 @@ class BaseConfig:
     # Guests may order without an account; this keeps one address from holding all the stock.
     CHECKOUT_RATE_LIMIT = "10 per hour;30 per day"
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
+    # Passkeys: the site's domain and address as the browser sees them; unset, both follow the
+    # request (its host, and the scheme gunicorn was told by a trusted proxy).
+    PASSKEY_RP_ID = None
+    PASSKEY_ORIGIN = None
+    PASSKEY_RP_NAME = "Mercado Retorno"
+    PASSKEY_CHALLENGE_SECONDS = 300  # how long a started sign-in or creation can be answered
 
 
 class DevelopmentConfig(BaseConfig):
@@ -82,6 +92,7 @@ class TestingConfig(BaseConfig):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "100000 per minute"
     REGISTER_RATE_LIMIT = "100000 per minute"
+    PASSKEY_RATE_LIMIT = "100000 per minute"
     REGISTER_EMAIL_RATE_LIMIT = "100000 per minute"
     RESET_RATE_LIMIT = "100000 per minute"
     CLAIM_RATE_LIMIT = "100000 per minute"

@@ -6,6 +6,7 @@ The URL table of the package: views are plain functions in its modules, added he
 from flask import Blueprint
 
 from marketplace.core.auth import views
+from marketplace.core.auth.passkeys.blueprint import BLUEPRINTS as passkeys
 
 bp = Blueprint("auth", __name__)
 bp.add_url_rule("/register", view_func=views.register, methods=["GET", "POST"])
@@ -26,4 +27,4 @@ bp.add_url_rule("/password/reset", view_func=views.reset_request, methods=["GET"
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
 
 #: What create_app registers.
-BLUEPRINTS = (bp,)
+BLUEPRINTS = (bp, *passkeys)
