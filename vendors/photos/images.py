@@ -10,10 +10,13 @@ standard widths below it follow. A 900-px-wide photo gives 900, 640 and 320; a 3
 only 300.
 
 Memory: the declared size is checked before anything is decoded (MAX_PIXELS, and Pillow's
-bomb warning is an error), JPEGs decode already shrunk, transparent images are flattened and
-shrunk in strips, and the decoded photo is freed once the largest variant exists. The worst
-case, a 40-megapixel transparent PNG, peaks near 4 bytes x MAX_PIXELS (about 220 MB); a
-12-megapixel phone JPEG needs about 50 MB.
+bomb warning is an error), JPEGs decode already shrunk, and nothing is ever converted at full
+size: 16-bit greys and other wide modes are shrunk in their own mode and only then narrowed to
+8 bits; transparent and palette images are converted and shrunk in strips; the decoded photo is
+freed once the largest variant exists. The worst case, a 40-megapixel RGB or RGBA PNG (16-bit
+ones decode to 8 bits per channel), peaks near 4 bytes x MAX_PIXELS (about 230 MB for the whole
+process); a 40-megapixel 16-bit grey PNG about 155 MB; a 12-megapixel phone JPEG about 50 MB.
+`bench/images.py` measures these.
 
 Key layout: `img/<2 hex>/<32 hex>/<width>.<webp|jpg>` (and `original.<jpg|png>` when originals
 are kept). The hash covers the uploaded bytes and PIPELINE_VERSION, so the same photo uploaded
@@ -198,7 +201,13 @@ def render_variants(
     """The display variants as upright sRGB images before encoding, largest first."""
     img = _open(data, max_bytes, max_pixels)
     with _damaged_is_an_error(), img:
-        return list(_render(img, _orientation(img)))
+        return render_image(img, _orientation(img))
+
+
+def render_image(img: Image.Image, orientation: int = 1) -> list[Image.Image]:
+    """The display variants of an opened image of any Pillow mode (16-bit, float, palette,
+    alpha...) as upright 8-bit sRGB images, largest first; `img` is closed."""
+    return list(_render(img, orientation))
 
 
 _ENCODINGS = (("webp", "WEBP", WEBP_OPTIONS), ("jpg", "JPEG", JPEG_OPTIONS))
@@ -286,27 +295,29 @@ _SIXTEEN_TO_EIGHT = [round(v * 255 / 65535) for v in range(65536)]
 
 def _shrink(img: Image.Image, target: tuple[int, int], box=None) -> Image.Image:
     """The decoded photo at `target` size in an 8-bit mode (L, RGB or CMYK), without ever
-    making a full-size copy of it in another mode."""
-    if img.mode in _RESIZABLE and not _has_alpha(img):
-        if img.mode.startswith("I;16"):
-            # No reduce() for these: the first, cheap step of a reducing resize done by hand.
-            factor = int(min(img.width / target[0], img.height / target[1]) / 3)
-            if factor > 1:
-                size = (-(-img.width // factor), -(-img.height // factor))
-                return _resize(_narrow(img.resize(size, Image.Resampling.BOX, box)), target)
-        return _resize(_narrow(_resize(img, target, box)), target)
-    # Shrink while converting by up to half the way (a reducing gap of 2, still good).
+    making a full-size copy of it in another mode.
+
+    A reducing gap of 2 (a box filter first, down to between two and four times the target,
+    then LANCZOS), as Pillow's thumbnail() does: very close to LANCZOS alone, and the box
+    filter's copy of a 40-megapixel photo is a ninth of it, not a quarter."""
     factor = max(1, int(min(img.width / target[0], img.height / target[1]) / 2))
+    if img.mode in _RESIZABLE and not _has_alpha(img):
+        if img.mode.startswith("I;16") and factor > 1:
+            # Pillow has no reduce() for these: its box filter, done by resize().
+            size = (-(-img.width // factor), -(-img.height // factor))
+            img, box = img.resize(size, Image.Resampling.BOX, box), None
+        return _narrow(_resize(img, target, box, reducing_gap=2.0))
     reduced = _reduce_in_strips(img, factor)
     return _resize(reduced, target, (0, 0, img.width / factor, img.height / factor))
 
 
-def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
+def _resize(img: Image.Image, size: tuple[int, int], box=None, reducing_gap=3.0) -> Image.Image:
     if img.size == size and box is None:
         return img
     # reducing_gap: first shrink by a whole factor with a fast box filter when the photo is at
-    # least 3x the target; visually the same as LANCZOS alone, much faster.
-    gap = None if img.mode.startswith("I;16") else 3.0  # Pillow cannot reduce() these
+    # least 3x the target; visually the same as LANCZOS alone, much faster. Pillow cannot
+    # reduce() 16-bit greys.
+    gap = None if img.mode.startswith("I;16") else reducing_gap
     return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=gap)
 
 
@@ -325,7 +336,7 @@ def _upright(img: Image.Image, orientation: int) -> Image.Image:
 
 
 def _has_alpha(img: Image.Image) -> bool:
-    return img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in img.info
+    return img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
 
 
 def _reduce_in_strips(img: Image.Image, factor: int = 1) -> Image.Image:
@@ -334,7 +345,7 @@ def _reduce_in_strips(img: Image.Image, factor: int = 1) -> Image.Image:
     40-megapixel PNG would need a second full-size image."""
     width, height = img.size
     out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
-    step = factor * max(1, 256 // factor)
+    step = factor * max(1, 64 // factor)  # strips of about 2 MB for a 8000-pixel width
     for top in range(0, height, step):
         strip = _eight_bit_rgb(img.crop((0, top, width, min(top + step, height))))
         out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
@@ -353,9 +364,9 @@ def _eight_bit_rgb(strip: Image.Image) -> Image.Image:
         rgba = _narrow(as_int).convert("RGB")
         rgba.putalpha(mask)
     else:
-        rgba = strip.convert("RGBA")
+        rgba = strip if strip.mode == "RGBA" else strip.convert("RGBA")
     flat = Image.new("RGB", rgba.size, "white")
-    flat.paste(rgba, mask=rgba.getchannel("A"))
+    flat.paste(rgba, mask=rgba)  # an RGBA mask is its alpha band
     return flat
 
 
