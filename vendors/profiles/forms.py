@@ -144,10 +144,15 @@ class StaffProfileForm(ProfileForm):
     age_range = None
 
 
-def profile_form(vendor, form_class: type[ProfileForm] = ProfileForm) -> ProfileForm:
-    """The form filled from a saved profile, numbers written the way people type them."""
-    form = form_class(obj=vendor)
-    if vendor is not None and not form.is_submitted():
+def profile_form(
+    vendor, form_class: type[ProfileForm] = ProfileForm, *, saved_only: bool = False
+) -> ProfileForm:
+    """The form filled from a saved profile, numbers written the way people type them.
+
+    saved_only: the saved values even for a POST, whose body could not be read (too large).
+    """
+    form = form_class(obj=vendor, **({"formdata": None} if saved_only else {}))
+    if vendor is not None and (saved_only or not form.is_submitted()):
         form.phone.data = display_phone(vendor.phone)
         form.whatsapp.data = display_phone(vendor.whatsapp)
     return form
