@@ -19,6 +19,9 @@ ENV_KEYS = (
     "STRIPE_API_BASE",
 )
 
+#: What turns an on/off environment variable off.
+FALSE_WORDS = ("0", "false", "no", "off")
+
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration; the message says what to set."""
@@ -54,6 +57,9 @@ class BaseConfig:
     # Guests may order without an account; this keeps one address from holding all the stock.
     CHECKOUT_RATE_LIMIT = "10 per hour;30 per day"
     MAIL_FROM = "Mercado Retorno <no-reply@mercadoretorno.hn>"
+    #: Strict-Transport-Security on every response (on in production; HSTS=0 in the environment
+    #: turns it off behind a proxy that sends its own).
+    HSTS = False
 
 
 class DevelopmentConfig(BaseConfig):
@@ -80,6 +86,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
 
 
 CONFIGS = {
@@ -98,6 +105,8 @@ def load_config(app, overrides: dict | None) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if os.environ.get("HSTS"):
+        app.config["HSTS"] = os.environ["HSTS"].strip().lower() not in FALSE_WORDS
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides or {})
     _derive(app, env)
