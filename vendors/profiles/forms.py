@@ -158,6 +158,16 @@ def profile_form(
     return form
 
 
+def _answers_consented(form, field):
+    if (form.gender.data or form.age_range.data) and not field.data:
+        raise ValidationError(
+            _l(
+                "Gender and age are saved only with the person's consent: tick this box, or "
+                "leave both on “I prefer not to say”."
+            )
+        )
+
+
 class AssistedRegistrationForm(ProfileForm):
     name = StringField(
         _l("Full name"),
@@ -168,6 +178,14 @@ class AssistedRegistrationForm(ProfileForm):
     consent = BooleanField(
         _l("The person agreed that we create this account and profile for them."),
         validators=[DataRequired(_l("We can only register someone who has agreed to it."))],
+    )
+    # Gender and age are the person's own answers: given at the desk, only with their consent.
+    answers_consent = BooleanField(
+        _l(
+            "The person chose to tell us their gender and age, and agreed that they count, "
+            "never by name, in the ministry's totals."
+        ),
+        validators=[_answers_consented],
     )
     send_email = BooleanField(_l("Also send the claim code by e-mail"))
 
