@@ -10,10 +10,10 @@ standard widths below it follow. A 900-px-wide photo gives 900, 640 and 320; a 3
 only 300.
 
 Memory: the declared size is checked before anything is decoded (MAX_PIXELS, and Pillow's
-bomb warning is an error), JPEGs decode already shrunk, and nothing is ever converted at full
-size: 16-bit greys and other wide modes are shrunk in their own mode and only then narrowed to
-8 bits; transparent and palette images are converted and shrunk in strips; the decoded photo is
-freed once the largest variant exists. The worst case, a 40-megapixel RGB or RGBA PNG (16-bit
+bomb warning is an error), JPEGs decode already shrunk, and no full-size copy of a photo is ever
+made in another mode: 16-bit greys and other wide modes are shrunk in their own mode and only
+then narrowed to 8 bits; transparent and palette images are converted and shrunk a strip at a
+time; the decoded photo is freed once the largest variant exists. The worst case, a 40-megapixel RGB or RGBA PNG (16-bit
 ones decode to 8 bits per channel), peaks near 4 bytes x MAX_PIXELS (about 230 MB for the whole
 process); a 40-megapixel 16-bit grey PNG about 155 MB; a 12-megapixel phone JPEG about 50 MB.
 `bench/images.py` measures these.
@@ -24,6 +24,7 @@ twice gets the same keys (stored once), and a change of settings never collides 
 already served as immutable.
 """
 
+import functools
 import hashlib
 import io
 import struct
@@ -345,7 +346,7 @@ def _reduce_in_strips(img: Image.Image, factor: int = 1) -> Image.Image:
     40-megapixel PNG would need a second full-size image."""
     width, height = img.size
     out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
-    step = factor * max(1, 64 // factor)  # strips of about 2 MB for a 8000-pixel width
+    step = factor * max(1, 64 // factor)  # about 2 MB a strip of an 8000-pixel-wide photo
     for top in range(0, height, step):
         strip = _eight_bit_rgb(img.crop((0, top, width, min(top + step, height))))
         out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
@@ -359,8 +360,7 @@ def _eight_bit_rgb(strip: Image.Image) -> Image.Image:
     if strip.mode.startswith("I") and "transparency" in strip.info:
         # A 16-bit grey with one transparent value: Pillow's RGBA conversion would clip it.
         as_int = strip.convert("I")
-        clear = strip.info["transparency"]
-        mask = as_int.point([0 if v == clear else 255 for v in range(65536)], "L")
+        mask = as_int.point(_clear_where(strip.info["transparency"]), "L")
         rgba = _narrow(as_int).convert("RGB")
         rgba.putalpha(mask)
     else:
@@ -368,6 +368,12 @@ def _eight_bit_rgb(strip: Image.Image) -> Image.Image:
     flat = Image.new("RGB", rgba.size, "white")
     flat.paste(rgba, mask=rgba)  # an RGBA mask is its alpha band
     return flat
+
+
+@functools.cache
+def _clear_where(value: int) -> list[int]:
+    """The table that makes a 16-bit grey's alpha: transparent where it is `value`."""
+    return [0 if v == value else 255 for v in range(65536)]
 
 
 def _to_srgb(img: Image.Image, info: dict) -> Image.Image:
