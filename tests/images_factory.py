@@ -128,3 +128,15 @@ def _png(chunks) -> bytes:
         out += struct.pack(">I", len(body)) + kind + body
         out += struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
     return out
+
+
+def png_16_bit(width: int, height: int, colour_type: int, pixel) -> bytes:
+    """A 16-bit PNG (Pillow writes only 16-bit greys): colour type 0 grey, 2 RGB, 4 grey and
+    alpha, 6 RGBA; `pixel(x, y)` gives the samples of a pixel, each 0-65535."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0)
+    rows = b"".join(
+        b"\0"
+        + b"".join(struct.pack(f">{len(p)}H", *p) for p in (pixel(x, y) for x in range(width)))
+        for y in range(height)
+    )
+    return _png([(b"IHDR", ihdr), (b"IDAT", zlib.compress(rows)), (b"IEND", b"")])

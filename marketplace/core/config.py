@@ -21,6 +21,9 @@ ENV_KEYS = (
     "PASSKEY_ORIGIN",
 )
 
+#: What turns an on/off environment variable off.
+FALSE_WORDS = ("0", "false", "no", "off")
+
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration; the message says what to set."""
@@ -77,6 +80,9 @@ class BaseConfig:
     PASSKEY_ORIGIN = None
     PASSKEY_RP_NAME = "Mercado Retorno"
     PASSKEY_CHALLENGE_SECONDS = 300  # how long a started sign-in or creation can be answered
+    #: Strict-Transport-Security on every response (on in production; HSTS=0 in the environment
+    #: turns it off behind a proxy that sends its own).
+    HSTS = False
 
 
 class DevelopmentConfig(BaseConfig):
@@ -107,6 +113,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
 
 
 CONFIGS = {
@@ -125,6 +132,8 @@ def load_config(app, overrides: dict | None) -> None:
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if os.environ.get("HSTS"):
+        app.config["HSTS"] = os.environ["HSTS"].strip().lower() not in FALSE_WORDS
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides or {})
     _derive(app, env)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 CSP = "; ".join(
@@ -18,6 +18,8 @@ CSP = "; ".join(
         "object-src 'none'",
     ]
 )
+#: A year, and for every subdomain: browsers then never try plain HTTP for the site again.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app) -> None:
@@ -30,6 +32,8 @@ def _add_headers(response):
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     h.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["HSTS"]:
+        h.setdefault("Strict-Transport-Security", HSTS)
     # Pages for a signed-in person, and anything sent back from a form, must never be kept by a
     # shared phone's browser or a proxy.
     if _is_private():

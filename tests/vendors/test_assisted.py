@@ -23,7 +23,9 @@ def organizer(auth, make):
 
 
 def register_at_desk(client, **overrides):
-    data = profile_data(name="Rosa Ortiz", email="rosa@example.hn", consent="y")
+    data = profile_data(
+        name="Rosa Ortiz", email="rosa@example.hn", consent="y", answers_consent="y"
+    )
     data.update(overrides)
     return client.post("/admin/vendors/new", data={k: v for k, v in data.items() if v is not None})
 

@@ -278,3 +278,84 @@ def test_a_cut_off_tall_photo_is_still_damaged():
     with pytest.raises(ImageError) as refused:
         process_image(source[: len(source) // 2])
     assert refused.value.code == "damaged"
+
+
+def _pixels(variant) -> Image.Image:
+    return Image.open(io.BytesIO(variant.data)).convert("RGB")
+
+
+def test_a_white_sixteen_bit_grey_png_stays_white_in_every_variant():
+    result = process_image(factory.encode(Image.new("I;16", (2600, 1300), 65535), "PNG"))
+    assert result.widths == [1280, 640, 320]
+    for variant in result.variants:
+        img = _pixels(variant)
+        assert img.getextrema() == ((255, 255), (255, 255), (255, 255)), variant.key
+
+
+def test_a_sixteen_bit_gradient_keeps_its_whole_range():
+    # Black on the left to white on the right, in 16-bit steps.
+    data = factory.png_16_bit(2600, 40, 0, lambda x, y: (x * 65535 // 2599,))
+    largest = _pixels(process_image(data).variants[0])
+    row = [largest.getpixel((x, 10))[0] for x in range(largest.width)]
+    assert row[0] <= 2 and row[-1] >= 253
+    assert abs(row[largest.width // 2] - 128) <= 3
+    assert all(b >= a - 1 for a, b in zip(row, row[1:], strict=False))  # no banding back
+
+
+@pytest.mark.parametrize(
+    ("colour_type", "pixel", "expected"),
+    [
+        (2, lambda x, y: (65535, 32768, 0), (255, 128, 0)),
+        (6, lambda x, y: (0, 0, 65535, 65535 if x < 1300 else 0), None),
+        (4, lambda x, y: (16384, 65535 if x < 1300 else 0), None),
+    ],
+    ids=["rgb-16bit", "rgba-16bit", "grey-alpha-16bit"],
+)
+def test_sixteen_bit_colour_and_alpha_pngs_become_right_8_bit_variants(
+    colour_type, pixel, expected
+):
+    result = process_image(factory.png_16_bit(2600, 60, colour_type, pixel))
+    for variant in result.variants:
+        img = _pixels(variant)
+        left, right = img.getpixel((2, img.height // 2)), img.getpixel((img.width - 3, 1))
+        if expected:
+            assert _close(left, expected, 2) and _close(right, expected, 2), variant.key
+        else:  # the opaque left half keeps its colour, the transparent right half is white
+            opaque = (0, 0, 255) if colour_type == 6 else (64, 64, 64)
+            assert _close(left, opaque, 6) and _close(right, (255, 255, 255), 2), variant.key
+
+
+def test_a_sixteen_bit_grey_with_a_transparent_value_goes_on_white():
+    img = Image.new("I;16", (1400, 100), 1000)
+    img.paste(Image.new("I;16", (700, 100), 40000))
+    result = process_image(factory.encode(img, "PNG", transparency=1000))
+    largest = _pixels(result.variants[0])
+    assert _close(largest.getpixel((20, 50)), (156, 156, 156), 2)  # 40000 / 257
+    assert largest.getpixel((1250, 50)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "grey"),
+    [("I;16", 32768, 128), ("I;16B", 65535, 255), ("I", 16448, 64), ("F", 200.0, 200)],
+)
+def test_wide_modes_are_shrunk_then_narrowed_to_8_bits(mode, value, grey):
+    variants = images.render_image(Image.new(mode, (3000, 2000), value))
+    assert [v.size for v in variants] == [(1280, 853), (640, 427), (320, 213)]
+    for variant in variants:
+        assert variant.mode == "RGB"
+        assert _close(variant.getpixel((640 % variant.width, 10)), (grey,) * 3, 1)
+
+
+def test_a_sixteen_bit_grey_never_gets_a_full_size_copy(monkeypatch):
+    """What keeps a 40-megapixel 16-bit grey at about 155 MB: every conversion happens to an
+    image already shrunk (bench/images.py measures the memory itself)."""
+    converted = []
+    convert = Image.Image.convert
+
+    def watching(self, *args, **kwargs):
+        converted.append(self.size)
+        return convert(self, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "convert", watching)
+    process_image(factory.encode(Image.new("I;16", (4000, 3000), 30000), "PNG"))
+    assert converted and max(w * h for w, h in converted) <= 4000 * 3000 // 4

@@ -10,10 +10,13 @@ standard widths below it follow. A 900-px-wide photo gives 900, 640 and 320; a 3
 only 300.
 
 Memory: the declared size is checked before anything is decoded (MAX_PIXELS, and Pillow's
-bomb warning is an error), JPEGs decode already shrunk, transparent images are flattened and
-shrunk in strips, and the decoded photo is freed once the largest variant exists. The worst
-case, a 40-megapixel transparent PNG, peaks near 4 bytes x MAX_PIXELS (about 220 MB); a
-12-megapixel phone JPEG needs about 50 MB.
+bomb warning is an error), JPEGs decode already shrunk, and no full-size copy of a photo is ever
+made in another mode: 16-bit greys and other wide modes are shrunk in their own mode and only
+then narrowed to 8 bits; transparent and palette images are converted and shrunk a strip at a
+time; the decoded photo is freed once the largest variant exists. The worst case, a 40-megapixel RGB or RGBA PNG (16-bit
+ones decode to 8 bits per channel), peaks near 4 bytes x MAX_PIXELS (about 230 MB for the whole
+process); a 40-megapixel 16-bit grey PNG about 155 MB; a 12-megapixel phone JPEG about 50 MB.
+`bench/images.py` measures these.
 
 Key layout: `img/<2 hex>/<32 hex>/<width>.<webp|jpg>` (and `original.<jpg|png>` when originals
 are kept). The hash covers the uploaded bytes and PIPELINE_VERSION, so the same photo uploaded
@@ -21,6 +24,7 @@ twice gets the same keys (stored once), and a change of settings never collides 
 already served as immutable.
 """
 
+import functools
 import hashlib
 import io
 import struct
@@ -198,7 +202,13 @@ def render_variants(
     """The display variants as upright sRGB images before encoding, largest first."""
     img = _open(data, max_bytes, max_pixels)
     with _damaged_is_an_error(), img:
-        return list(_render(img, _orientation(img)))
+        return render_image(img, _orientation(img))
+
+
+def render_image(img: Image.Image, orientation: int = 1) -> list[Image.Image]:
+    """The display variants of an opened image of any Pillow mode (16-bit, float, palette,
+    alpha...) as upright 8-bit sRGB images, largest first; `img` is closed."""
+    return list(_render(img, orientation))
 
 
 _ENCODINGS = (("webp", "WEBP", WEBP_OPTIONS), ("jpg", "JPEG", JPEG_OPTIONS))
@@ -252,7 +262,7 @@ def _turned(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
-    """Yield each variant: the largest resized once from the decoded photo, each smaller one
+    """Yield each variant: the largest shrunk once from the decoded photo, each smaller one
     from the one before it. Closes `img` as soon as it is no longer needed, to free it."""
     sizes = variant_sizes(*_turned(img.size, orientation))
     target = _turned(sizes[0], orientation)
@@ -262,14 +272,9 @@ def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
         drafted = img.draft("RGB", target)
         box = drafted[1] if drafted else None
     img.load()
-    source, info = img, img.info
-    if _has_alpha(img):
-        # Shrink while flattening by up to half the way (a reducing gap of 2, still good).
-        factor = max(1, int(min(img.width / target[0], img.height / target[1]) / 2))
-        source = _flatten(img, factor)
-        box = (0, 0, img.width / factor, img.height / factor)
-    # Resize before turning and converting colours: both then touch far fewer pixels.
-    current = _resize(source, target, box)
+    info = img.info
+    # Shrink before turning and converting colours: both then touch far fewer pixels.
+    current = _shrink(img, target, box)
     if current is not img:
         img.close()
     current = _to_srgb(_upright(current, orientation), info)
@@ -278,17 +283,53 @@ def _render(img: Image.Image, orientation: int) -> Iterator[Image.Image]:
         yield current
 
 
-def _resize(img: Image.Image, size: tuple[int, int], box=None) -> Image.Image:
-    if img.mode.startswith("I"):
-        # 16-bit greys: Pillow's own conversion would clip everything above 255 to white.
-        img = img.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif img.mode not in ("RGB", "L", "CMYK"):
-        img = img.convert("RGB")
+#: 16- and 32-bit greys and floats: Pillow resizes them as they are, so they are shrunk first
+#: and only the small result is narrowed to 8 bits (a full-size conversion of a 40-megapixel
+#: 16-bit grey PNG would take two 160 MB copies).
+_WIDE = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
+#: Modes resized as they are; every other one (alpha, palettes, 1-bit) is converted in strips.
+_RESIZABLE = ("L", "RGB", "CMYK", *_WIDE)
+#: 16-bit grey to 8-bit, rounded (65535 is white); through mode "I", which Pillow can map by
+#: a table of 65536 entries (values outside 0-65535 are clipped).
+_SIXTEEN_TO_EIGHT = [round(v * 255 / 65535) for v in range(65536)]
+
+
+def _shrink(img: Image.Image, target: tuple[int, int], box=None) -> Image.Image:
+    """The decoded photo at `target` size in an 8-bit mode (L, RGB or CMYK), without ever
+    making a full-size copy of it in another mode.
+
+    A reducing gap of 2 (a box filter first, down to between two and four times the target,
+    then LANCZOS), as Pillow's thumbnail() does: very close to LANCZOS alone, and the box
+    filter's copy of a 40-megapixel photo is a ninth of it, not a quarter."""
+    factor = max(1, int(min(img.width / target[0], img.height / target[1]) / 2))
+    if img.mode in _RESIZABLE and not _has_alpha(img):
+        if img.mode.startswith("I;16") and factor > 1:
+            # Pillow has no reduce() for these: its box filter, done by resize().
+            size = (-(-img.width // factor), -(-img.height // factor))
+            img, box = img.resize(size, Image.Resampling.BOX, box), None
+        return _narrow(_resize(img, target, box, reducing_gap=2.0))
+    reduced = _reduce_in_strips(img, factor)
+    return _resize(reduced, target, (0, 0, img.width / factor, img.height / factor))
+
+
+def _resize(img: Image.Image, size: tuple[int, int], box=None, reducing_gap=3.0) -> Image.Image:
     if img.size == size and box is None:
         return img
     # reducing_gap: first shrink by a whole factor with a fast box filter when the photo is at
-    # least 3x the target; visually the same as LANCZOS alone, much faster.
-    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    # least 3x the target; visually the same as LANCZOS alone, much faster. Pillow cannot
+    # reduce() 16-bit greys.
+    gap = None if img.mode.startswith("I;16") else reducing_gap
+    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=gap)
+
+
+def _narrow(img: Image.Image) -> Image.Image:
+    """A wide image in 8 bits (L); others as they are. Pillow's own conversion would clip
+    every 16-bit grey above 255 to white."""
+    if img.mode in ("I", "F") or img.mode.startswith("I;16"):
+        if img.mode == "F":
+            return img.convert("L")  # Pillow's convention: floats on the 0-255 scale
+        return img.convert("I").point(_SIXTEEN_TO_EIGHT, "L")
+    return img
 
 
 def _upright(img: Image.Image, orientation: int) -> Image.Image:
@@ -299,18 +340,40 @@ def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info
 
 
-def _flatten(img: Image.Image, factor: int = 1) -> Image.Image:
-    """Transparency onto white, shrunk `factor` times, a strip at a time: resizing with alpha,
-    Pillow would make a full-size premultiplied copy and double a big PNG's memory."""
+def _reduce_in_strips(img: Image.Image, factor: int = 1) -> Image.Image:
+    """The photo in 8-bit RGB, transparency onto white, shrunk `factor` times, a strip at a
+    time: converted whole (or resized with alpha, which makes a premultiplied copy), a
+    40-megapixel PNG would need a second full-size image."""
     width, height = img.size
     out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
-    step = factor * max(1, 256 // factor)
+    step = factor * max(1, 64 // factor)  # about 2 MB a strip of an 8000-pixel-wide photo
     for top in range(0, height, step):
-        strip = img.crop((0, top, width, min(top + step, height))).convert("RGBA")
-        flat = Image.new("RGB", strip.size, "white")
-        flat.paste(strip, mask=strip.getchannel("A"))
-        out.paste(flat.reduce(factor) if factor > 1 else flat, (0, top // factor))
+        strip = _eight_bit_rgb(img.crop((0, top, width, min(top + step, height))))
+        out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
     return out
+
+
+def _eight_bit_rgb(strip: Image.Image) -> Image.Image:
+    """A strip of any mode as 8-bit RGB, transparent parts on white."""
+    if not _has_alpha(strip):
+        return _narrow(strip).convert("RGB")
+    if strip.mode.startswith("I") and "transparency" in strip.info:
+        # A 16-bit grey with one transparent value: Pillow's RGBA conversion would clip it.
+        as_int = strip.convert("I")
+        mask = as_int.point(_clear_where(strip.info["transparency"]), "L")
+        rgba = _narrow(as_int).convert("RGB")
+        rgba.putalpha(mask)
+    else:
+        rgba = strip if strip.mode == "RGBA" else strip.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba)  # an RGBA mask is its alpha band
+    return flat
+
+
+@functools.cache
+def _clear_where(value: int) -> list[int]:
+    """The table that makes a 16-bit grey's alpha: transparent where it is `value`."""
+    return [0 if v == value else 255 for v in range(65536)]
 
 
 def _to_srgb(img: Image.Image, info: dict) -> Image.Image:
@@ -340,8 +403,11 @@ def _encode(img: Image.Image, fmt: str, options: dict) -> bytes:
 def _clean_original(img: Image.Image, orientation: int, digest: str) -> Variant:
     """The full-size photo, upright, in sRGB and without metadata (a PNG stays lossless)."""
     img.load()
-    source = _flatten(img) if _has_alpha(img) else img
-    clean = _to_srgb(_upright(_resize(source, img.size), orientation), img.info)
+    if img.mode in ("L", "RGB", "CMYK") and not _has_alpha(img):
+        eight_bit = img
+    else:
+        eight_bit = _reduce_in_strips(img)
+    clean = _to_srgb(_upright(eight_bit, orientation), img.info)
     fmt, options = ("png", {}) if img.format == "PNG" else ("jpg", ORIGINAL_JPEG_OPTIONS)
     data = _encode(clean, "PNG" if fmt == "png" else "JPEG", options)
     key = f"{key_prefix(digest)}/original.{fmt}"

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from marketplace.core import audit, submissions
 from marketplace.core.auth.access import staff_required
-from marketplace.core.errors import Refused
+from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db
 from marketplace.core.inputs import page_number
 from vendors.photos.images import ImageError
@@ -22,7 +22,7 @@ from vendors.profiles.forms import (
 from vendors.profiles.logo import remove_files, set_logo
 from vendors.profiles.models import VendorProfile, VendorStatus
 from vendors.profiles.services import notify_decision, reject_vendor, verify_vendor
-from vendors.profiles.views import form_failed, save_profile_form
+from vendors.profiles.views import form_failed, logo_too_large, save_profile_form
 
 PAGE_SIZE = 30
 FILTERS = ("pending", "verified", "rejected", "all")
@@ -141,6 +141,21 @@ def register():
             return _show_code(vendor, code, form.send_email.data)
     status = 422 if form.errors else 200
     return render_template("admin/vendors/register.html", form=form), status
+
+
+def too_large(_e):
+    """An organiser's profile form sent with a logo over MAX_CONTENT_LENGTH: the form again
+    with a message (the body was never read: an edited profile shows its saved values, a new
+    registration starts empty)."""
+    staff = current_user.is_authenticated and current_user.is_staff
+    if request.endpoint == "vendor_admin.edit" and staff:
+        vendor = get_vendor_for_staff(request.view_args["vendor_id"])
+        form = logo_too_large(profile_form(vendor, StaffProfileForm, saved_only=True))
+        return render_template("admin/vendors/edit.html", form=form, vendor=vendor), 413
+    if request.endpoint == "vendor_admin.register" and staff:
+        form = logo_too_large(AssistedRegistrationForm(formdata=None))
+        return render_template("admin/vendors/register.html", form=form), 413
+    return error_response(413)
 
 
 def _show_code(vendor, code: str, send_email: bool):

@@ -4,6 +4,7 @@ The URL table of the package: views are plain functions in its modules, added he
 """
 
 from flask import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.core import dashboards
 from vendors.profiles import admin_views, services, views
@@ -16,6 +17,7 @@ vendors_bp.add_url_rule("/me/export", view_func=views.export_data, methods=["GET
 vendors_bp.add_url_rule("/me/delete", view_func=views.delete_account, methods=["GET", "POST"])
 vendors_bp.add_url_rule("/claim", view_func=views.claim, methods=["GET", "POST"])
 vendors_bp.add_url_rule("/claim/password", view_func=views.claim_password, methods=["GET", "POST"])
+vendors_bp.register_error_handler(RequestEntityTooLarge, views.too_large)
 
 vendor_admin_bp = Blueprint("vendor_admin", __name__, url_prefix="/admin/vendors")
 vendor_admin_bp.add_app_template_filter(services.status_label, "vendor_status")
@@ -39,6 +41,7 @@ vendor_admin_bp.add_url_rule(
     "/<id:vendor_id>/edit", view_func=admin_views.edit, methods=["GET", "POST"]
 )
 vendor_admin_bp.add_url_rule("/new", view_func=admin_views.register, methods=["GET", "POST"])
+vendor_admin_bp.register_error_handler(RequestEntityTooLarge, admin_views.too_large)
 vendor_admin_bp.add_url_rule(
     "/<id:vendor_id>/claim-code", view_func=admin_views.claim_code, methods=["GET"]
 )

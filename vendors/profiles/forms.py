@@ -144,13 +144,28 @@ class StaffProfileForm(ProfileForm):
     age_range = None
 
 
-def profile_form(vendor, form_class: type[ProfileForm] = ProfileForm) -> ProfileForm:
-    """The form filled from a saved profile, numbers written the way people type them."""
-    form = form_class(obj=vendor)
-    if vendor is not None and not form.is_submitted():
+def profile_form(
+    vendor, form_class: type[ProfileForm] = ProfileForm, *, saved_only: bool = False
+) -> ProfileForm:
+    """The form filled from a saved profile, numbers written the way people type them.
+
+    saved_only: the saved values even for a POST, whose body could not be read (too large).
+    """
+    form = form_class(obj=vendor, **({"formdata": None} if saved_only else {}))
+    if vendor is not None and (saved_only or not form.is_submitted()):
         form.phone.data = display_phone(vendor.phone)
         form.whatsapp.data = display_phone(vendor.whatsapp)
     return form
+
+
+def _answers_consented(form, field):
+    if (form.gender.data or form.age_range.data) and not field.data:
+        raise ValidationError(
+            _l(
+                "Gender and age are saved only with the person's consent: tick this box, or "
+                "leave both on “I prefer not to say”."
+            )
+        )
 
 
 class AssistedRegistrationForm(ProfileForm):
@@ -163,6 +178,14 @@ class AssistedRegistrationForm(ProfileForm):
     consent = BooleanField(
         _l("The person agreed that we create this account and profile for them."),
         validators=[DataRequired(_l("We can only register someone who has agreed to it."))],
+    )
+    # Gender and age are the person's own answers: given at the desk, only with their consent.
+    answers_consent = BooleanField(
+        _l(
+            "The person chose to tell us their gender and age, and agreed that they count, "
+            "never by name, in the ministry's totals."
+        ),
+        validators=[_answers_consented],
     )
     send_email = BooleanField(_l("Also send the claim code by e-mail"))
 

@@ -5,6 +5,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     session,
     url_for,
@@ -14,10 +15,11 @@ from flask_login import current_user, logout_user
 
 from marketplace.core import dashboards
 from marketplace.core.auth.access import entrepreneur_required
+from marketplace.core.auth.models import Role
 from marketplace.core.auth.views import start_session
-from marketplace.core.errors import Refused
+from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db, limiter
-from vendors.photos.images import ImageError
+from vendors.photos.images import ImageError, image_error
 from vendors.profiles import assisted, privacy
 from vendors.profiles.access import get_own_profile
 from vendors.profiles.contact import display_phone, public_phone, whatsapp_link
@@ -111,6 +113,25 @@ def edit_profile():
             return redirect(url_for("vendors.dashboard"))
     status = 422 if form.errors else 200
     return render_template("vendors/profile_form.html", form=form, vendor=vendor), status
+
+
+def logo_too_large(form: ProfileForm) -> ProfileForm:
+    """`form` with the message for a logo over the size limit next to its photo field."""
+    form.logo_file.errors = [str(image_error("too_large").message)]
+    return form
+
+
+def too_large(_e):
+    """A profile sent with a logo over MAX_CONTENT_LENGTH: the form again with a message
+    instead of a bare error page. The body was never read, so a new profile's typed fields are
+    lost; a saved one shows its saved values."""
+    # With CSRF on, this is raised before the view and its sign-in check have run.
+    signed_in = current_user.is_authenticated and current_user.has_role(Role.ENTREPRENEUR)
+    if request.endpoint != "vendors.edit_profile" or not signed_in:
+        return error_response(413)
+    vendor = get_own_profile(required=False)
+    form = logo_too_large(profile_form(vendor, saved_only=True))
+    return render_template("vendors/profile_form.html", form=form, vendor=vendor), 413
 
 
 @entrepreneur_required
