@@ -210,6 +210,8 @@ class Visit:
     def check(self, name: str) -> None:
         """Screenshot (phone runs) and axe: no serious or critical violation on this page."""
         self.step += 1
+        # A click returns once its navigation has begun: wait for the page and its styles.
+        self.page.wait_for_load_state()
         if self.shot_phone:
             # JPEG: a full-page PNG cost about 170 ms a step to encode; these are for eyes only.
             shot = self.folder / f"{self.step:02d}-{name}.jpg"
