@@ -11,6 +11,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/", view_func=views.dashboard, methods=["GET"])
 bp.add_url_rule("/users", view_func=views.users, methods=["GET"])
 bp.add_url_rule("/users", view_func=views.create_staff, methods=["POST"])
+bp.add_url_rule(
+    "/users/<id:user_id>/two-factor/reset", view_func=views.reset_two_factor, methods=["POST"]
+)
 
 #: What create_app registers.
 BLUEPRINTS = (bp,)

@@ -5,17 +5,33 @@ from datetime import date, timedelta
 
 from fairs.fairs.models import Fair, FairStatus
 from marketplace.core.auth import services
-from marketplace.core.auth.models import Role
+from marketplace.core.auth.models import Role, TotpCredential, utcnow
 from marketplace.core.database import db
 
 PASSWORD = "correct-horse-9"
+#: The authenticator secret of staff the factories make (tests/signin.py turns it into codes).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 
 
 class CoreFactories:
-    def user(self, email=None, role=Role.ENTREPRENEUR, password=PASSWORD, name="Ana Prueba"):
+    def user(
+        self,
+        email=None,
+        role=Role.ENTREPRENEUR,
+        password=PASSWORD,
+        name="Ana Prueba",
+        two_factor=True,
+    ):
+        """An account; organisers and administrators come with their authenticator set up
+        (two_factor=False: one who still has to enrol)."""
         n = next(_seq)
         user = services.create_user(email or f"user{n}@example.hn", password, role, name)
+        db.session.flush()
+        if two_factor and user.is_staff:
+            db.session.add(
+                TotpCredential(user_id=user.id, secret=TOTP_SECRET, confirmed_at=utcnow())
+            )
         db.session.commit()
         return user
 

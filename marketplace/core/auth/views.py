@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.core.auth import services
+from marketplace.core.auth import services, two_factor
 from marketplace.core.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -76,6 +76,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
+            if two_factor.required(user):
+                two_factor.begin_pending(user, form.remember.data, form.next.data)
+                return redirect(url_for("auth.second_step"))
             start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(form.next.data) or home_for(user))
         # Same words whether the e-mail exists or not.
@@ -145,6 +148,10 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
+        if two_factor.required(user):
+            two_factor.begin_pending(user)
+            flash(_("Your new password is saved. One more step to sign in."), "success")
+            return redirect(url_for("auth.second_step"))
         start_session(user)
         flash(_("Your new password is saved. Welcome back!"), "success")
         return redirect(home_for(user))
