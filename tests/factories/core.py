@@ -4,8 +4,8 @@ import itertools
 from datetime import date, timedelta
 
 from fairs.fairs.models import Fair, FairStatus
-from marketplace.core.auth import services
-from marketplace.core.auth.models import Role, TotpCredential, utcnow
+from marketplace.core.auth import services, two_factor
+from marketplace.core.auth.models import Role
 from marketplace.core.database import db
 
 PASSWORD = "correct-horse-9"
@@ -21,17 +21,15 @@ class CoreFactories:
         role=Role.ENTREPRENEUR,
         password=PASSWORD,
         name="Ana Prueba",
-        two_factor=True,
+        enrolled=True,
     ):
         """An account; organisers and administrators come with their authenticator set up
-        (two_factor=False: one who still has to enrol)."""
+        (enrolled=False: one who still has to set it up)."""
         n = next(_seq)
         user = services.create_user(email or f"user{n}@example.hn", password, role, name)
         db.session.flush()
-        if two_factor and user.is_staff:
-            db.session.add(
-                TotpCredential(user_id=user.id, secret=TOTP_SECRET, confirmed_at=utcnow())
-            )
+        if enrolled and user.is_staff:
+            two_factor.enrol_with(user, TOTP_SECRET)
         db.session.commit()
         return user
 

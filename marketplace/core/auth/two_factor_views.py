@@ -46,6 +46,14 @@ def _start_again():
     return redirect(url_for("auth.login"), 303)
 
 
+def _wrong_code() -> str:
+    # The same words for a wrong code, a code already used and an unknown recovery code.
+    return _(
+        "That code is not correct or was already used. "
+        "Wait for the next code in your app and try again."
+    )
+
+
 def complete_sign_in(pending: two_factor.Pending):
     start_session(pending.user, remember=pending.remember)
     return pending.next_url or home_for(pending.user)
@@ -67,13 +75,7 @@ def second_step():
             return redirect(complete_sign_in(pending))
         db.session.rollback()
         wrong = True
-        # The same words for a wrong code, a code already used and an unknown recovery code.
-        form.code.errors.append(
-            _(
-                "That code is not correct or was already used. "
-                "Wait for the next code in your app and try again."
-            )
-        )
+        form.code.errors.append(_wrong_code())
     status = 401 if wrong else (422 if form.errors else 200)
     return render_template("auth/two_factor/second_step.html", form=form), status
 
@@ -144,9 +146,7 @@ def new_recovery_codes():
             )
         db.session.rollback()
         wrong = True
-        form.code.errors.append(
-            _("That code is not correct or was already used. Wait for the next code and try again.")
-        )
+        form.code.errors.append(_wrong_code())
     status = 401 if wrong else 422
     return render_template(
         "auth/two_factor/account.html", form=form, left=two_factor.recovery_codes_left(user)
