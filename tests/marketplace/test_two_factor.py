@@ -374,7 +374,8 @@ def test_an_admin_resets_a_colleague_who_enrols_again(app, client, auth, make):
     assert f"/admin/users/{admin.id}/two-factor/reset" not in listing
 
     response = client.post(
-        f"/admin/users/{org.id}/two-factor/reset", headers={"Referer": "http://localhost/admin/users"}
+        f"/admin/users/{org.id}/two-factor/reset",
+        headers={"Referer": "http://localhost/admin/users"},
     )
     assert response.status_code == 303
     page = text(client.get("/admin/users"))
@@ -389,7 +390,8 @@ def test_an_admin_resets_a_colleague_who_enrols_again(app, client, auth, make):
     assert colleague.get("/login/code").headers["Location"] == "/login/two-factor/setup"
     # Sent again (a double click): a message, nothing more.
     again = client.post(
-        f"/admin/users/{org.id}/two-factor/reset", headers={"Referer": "http://localhost/admin/users"}
+        f"/admin/users/{org.id}/two-factor/reset",
+        headers={"Referer": "http://localhost/admin/users"},
     )
     assert again.status_code == 303
     assert "no tiene configurada la verificación en dos pasos" in text(client.get("/admin/users"))
