@@ -177,7 +177,7 @@ def test_a_phone_clock_one_step_off_is_accepted_two_is_not(make):
     assert not two_factor.accept_code(user, code_at(TOTP_SECRET, step + 2), now)
 
 
-def test_staff_signing_in_three_times_in_half_a_minute_from_the_helpers(app, make):
+def test_tests_can_sign_the_same_staff_in_three_times_in_half_a_minute(app, make):
     make.organizer(email="org@example.hn")
     for _ in range(3):
         client = app.test_client()

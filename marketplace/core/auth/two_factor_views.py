@@ -54,7 +54,8 @@ def _wrong_code() -> str:
     )
 
 
-def complete_sign_in(pending: two_factor.Pending):
+def complete_sign_in(pending: two_factor.Pending) -> str:
+    """Where every second-step method ends: the session starts; returns where to go next."""
     start_session(pending.user, remember=pending.remember)
     return pending.next_url or home_for(pending.user)
 
@@ -76,6 +77,7 @@ def second_step():
         db.session.rollback()
         wrong = True
         form.code.errors.append(_wrong_code())
+        form.code.data = ""  # the box empty for the next code
     status = 401 if wrong else (422 if form.errors else 200)
     return render_template("auth/two_factor/second_step.html", form=form), status
 
@@ -147,6 +149,7 @@ def new_recovery_codes():
         db.session.rollback()
         wrong = True
         form.code.errors.append(_wrong_code())
+        form.code.data = ""  # the box empty for the next code
     status = 401 if wrong else 422
     return render_template(
         "auth/two_factor/account.html", form=form, left=two_factor.recovery_codes_left(user)
