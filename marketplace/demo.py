@@ -59,5 +59,5 @@ def load_demo() -> list[str]:
         "Demo data ready. Demo accounts (e-mail / password / authenticator key for staff):",
         *lines,
         "  A staff sign-in asks for a code: add the key to an authenticator app (time-based), or",
-        f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
+        f"  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
     ]
