@@ -3,6 +3,7 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from marketplace.core.auth import services
@@ -41,6 +42,9 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool):
 )
 def demo_load_command(scale: int):
     """Load demo data (safe to run again: nothing is duplicated)."""
+    if current_app.config["APP_ENV"] == "production":
+        # Its accounts have published passwords and authenticator keys.
+        raise click.ClickException("Demo data is not loaded in production (APP_ENV=production).")
     from marketplace.catalog.scale import load_scale
     from marketplace.demo import load_demo
 

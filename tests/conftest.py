@@ -16,6 +16,7 @@ from marketplace.app import create_app
 from marketplace.core.database import db
 from tests.databases import drop_postgres, fresh_postgres
 from tests.factories import Factories
+from tests.signin import sign_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # "gw0", "gw1"... under pytest-xdist; each worker then needs a database of its own.
@@ -133,9 +134,8 @@ class AuthActions:
         self.client = client
 
     def login(self, email, password="correct-horse-9", follow=False):
-        return self.client.post(
-            "/login", data={"email": email, "password": password}, follow_redirects=follow
-        )
+        """Signs in; staff also pass the second step with a fresh code (tests/signin.py)."""
+        return sign_in(self.client, email, password, follow=follow)
 
     def logout(self):
         return self.client.post("/logout")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core import audit, dashboards
-from marketplace.core.auth import services
+from marketplace.core.auth import services, two_factor
 from marketplace.core.auth.access import admin_required, staff_required
 from marketplace.core.auth.forms import StaffAccountForm
 from marketplace.core.auth.models import Role, User
@@ -30,7 +30,14 @@ def users():
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template("admin/users.html", page=page, form=StaffAccountForm())
+    return _users_page(page, StaffAccountForm())
+
+
+def _users_page(page, form):
+    staff_ids = (u.id for u in page.items if u.is_staff)
+    return render_template(
+        "admin/users.html", page=page, form=form, with_two_factor=two_factor.enrolled_ids(staff_ids)
+    )
 
 
 @admin_required
@@ -57,7 +64,7 @@ def create_staff():
     page = db.paginate(
         db.select(User).order_by(User.role, User.email), page=1, per_page=PAGE_SIZE, error_out=False
     )
-    return render_template("admin/users.html", page=page, form=form), 422
+    return _users_page(page, form), 422
 
 
 @admin_required
@@ -76,4 +83,21 @@ def reactivate(user_id: int):
     user = services.set_active(current_user, user_id, active=True)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=user.email), "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@admin_required
+def reset_two_factor(user_id: int):
+    """A colleague lost their phone: switch their second step off, so they set it up again."""
+    target = db.get_or_404(User, user_id)
+    two_factor.reset(current_user, target)
+    db.session.commit()
+    flash(
+        _(
+            "Two-step verification of %(email)s was reset. They will set it up again "
+            "when they next sign in.",
+            email=target.email,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.users"), 303)

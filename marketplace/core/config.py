@@ -67,6 +67,10 @@ class BaseConfig:
     REGISTER_EMAIL_RATE_LIMIT = "3 per hour;10 per day"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     CLAIM_RATE_LIMIT = "5 per minute;30 per hour"
+    # Second-step codes: per account (someone who has the password) and per address.
+    TWO_FACTOR_RATE_LIMIT = "5 per minute;20 per hour"
+    TWO_FACTOR_ADDRESS_RATE_LIMIT = "10 per minute;60 per hour"
+    TWO_FACTOR_PENDING_SECONDS = 5 * 60  # between the password and the code
     PLATFORM_FEE_PERCENT = 0
     PAYMENT_PROVIDER = "stripe"  # used only when its keys are set (STRIPE_SECRET_KEY)
     ORDER_RESERVATION_HOURS = 72  # a pay-at-pickup reservation holds stock this long
@@ -102,6 +106,8 @@ class TestingConfig(BaseConfig):
     REGISTER_EMAIL_RATE_LIMIT = "100000 per minute"
     RESET_RATE_LIMIT = "100000 per minute"
     CLAIM_RATE_LIMIT = "100000 per minute"
+    TWO_FACTOR_RATE_LIMIT = "100000 per minute"
+    TWO_FACTOR_ADDRESS_RATE_LIMIT = "100000 per minute"
     CHECKOUT_RATE_LIMIT = "100000 per minute"
     SECRET_KEY = "testing-secret"
     # Hashing at production cost was most of the suite's time; the parameters are not under test.

@@ -55,6 +55,7 @@ def live_database(tmp_path_factory):
     # Password hashing at production cost was half of loading the demo; it is not under test.
     (instance / "config.py").write_text(
         'REGISTER_RATE_LIMIT = "1000 per minute"\nCHECKOUT_RATE_LIMIT = "1000 per minute"\n'
+        'TWO_FACTOR_ADDRESS_RATE_LIMIT = "1000 per minute"\n'
         'ARGON2_PROFILE = "CHEAPEST"\n'
     )
     test_url = os.environ.get("TEST_DATABASE_URL")

@@ -5,6 +5,7 @@ and a laptop viewport."""
 import pytest
 
 from tests.e2e.conftest import LAPTOP, PHONE
+from tests.e2e.journey_steps import ORGANISER, sign_in
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -22,10 +23,7 @@ def test_organiser_fair_tools_are_accessible(visit, viewport):
     v = visit("organiser-fairs", viewport)
     errors = []
     v.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    v.page.goto("/login")
-    v.page.fill("input[name=email]", "organizadora@demo.hn")
-    v.page.fill("input[name=password]", "demo-mercado-2026")
-    v.page.locator("main button[type=submit]").click()
+    sign_in(v.page, ORGANISER)
     v.page.goto("/admin/fairs")
     v.check("fairs")
     v.page.get_by_role("link", name="Feria de Emprendimiento Tegucigalpa").click()

@@ -2,7 +2,7 @@
 
 from tests.factories.applications import ApplicationFactories
 from tests.factories.catalog import CatalogFactories
-from tests.factories.core import PASSWORD, CoreFactories
+from tests.factories.core import PASSWORD, TOTP_SECRET, CoreFactories
 from tests.factories.fairs import FairFactories
 from tests.factories.orders import OrderFactories
 from tests.factories.products import ProductFactories
@@ -25,4 +25,4 @@ class Factories(
     pass
 
 
-__all__ = ["Factories", "PASSWORD"]
+__all__ = ["Factories", "PASSWORD", "TOTP_SECRET"]

@@ -4,18 +4,32 @@ import itertools
 from datetime import date, timedelta
 
 from fairs.fairs.models import Fair, FairStatus
-from marketplace.core.auth import services
+from marketplace.core.auth import services, two_factor
 from marketplace.core.auth.models import Role
 from marketplace.core.database import db
 
 PASSWORD = "correct-horse-9"
+#: The authenticator secret of staff the factories make (tests/signin.py turns it into codes).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 
 
 class CoreFactories:
-    def user(self, email=None, role=Role.ENTREPRENEUR, password=PASSWORD, name="Ana Prueba"):
+    def user(
+        self,
+        email=None,
+        role=Role.ENTREPRENEUR,
+        password=PASSWORD,
+        name="Ana Prueba",
+        enrolled=True,
+    ):
+        """An account; organisers and administrators come with their authenticator set up
+        (enrolled=False: one who still has to set it up)."""
         n = next(_seq)
         user = services.create_user(email or f"user{n}@example.hn", password, role, name)
+        db.session.flush()
+        if enrolled and user.is_staff:
+            two_factor.enrol_with(user, TOTP_SECRET)
         db.session.commit()
         return user
 

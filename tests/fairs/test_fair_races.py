@@ -17,6 +17,7 @@ from marketplace.core.audit import AuditEntry
 from marketplace.core.auth.models import User
 from marketplace.core.database import db
 from marketplace.core.errors import Refused
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgres
 
@@ -68,7 +69,7 @@ def post_at_once(app, requests):
 
     def browser(i, email, url, data):
         client = app.test_client()
-        client.post("/login", data={"email": email, "password": PASSWORD})
+        sign_in(client, email)
         barrier.wait(timeout=30)
         first = client.post(url, data=data, headers={"Referer": f"http://localhost{url}"})
         location = first.headers.get("Location")

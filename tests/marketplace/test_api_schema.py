@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from fairs.fairs.models import FairStatus
 from marketplace.core.auth.models import Role
+from tests.signin import sign_in
 from vendors.taxonomy import CATEGORIES, DEPARTMENTS
 
 CONFORMANCE = [
@@ -167,7 +168,7 @@ def test_sales_refusals_are_documented_json(app, seller, make):
     )
     make.user(email="org@example.hn", role=Role.ORGANIZER)
     organiser = app.test_client()
-    organiser.post("/login", data={"email": "org@example.hn", "password": "correct-horse-9"})
+    sign_in(organiser, "org@example.hn")
     assert _answer(anonymous, _real("/me/products")).status_code == 401
     assert _answer(organiser, _real("/me/products")).status_code == 403
     assert (

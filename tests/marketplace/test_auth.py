@@ -11,6 +11,7 @@ from marketplace.core.auth.models import Role, User
 from marketplace.core.database import db
 from tests import mailbox
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 
 def count_users() -> int:
@@ -113,9 +114,7 @@ def test_wrong_login_says_the_same_whether_or_not_the_account_exists(auth, make,
 )
 def test_next_only_redirects_within_the_site(client, make, next_url, expected):
     make.admin(email="admin@example.hn")
-    response = client.post(
-        "/login", data={"email": "admin@example.hn", "password": PASSWORD, "next": next_url}
-    )
+    response = sign_in(client, "admin@example.hn", next=next_url)
     assert response.headers["Location"] == expected
 
 

@@ -14,6 +14,7 @@ import pytest
 from marketplace.app import create_app
 from marketplace.core.auth.models import Role
 from marketplace.core.inputs import MAX_ID, IdConverter
+from tests.signin import sign_in
 
 PASSWORD = "correct-horse-9"
 OUT_OF_RANGE = (2**63, 2**31, 0)
@@ -55,7 +56,7 @@ def clients(app, make):
         ("entrepreneur", "rosa@example.hn"),
     ):
         client = app.test_client()
-        answer = client.post("/login", data={"email": email, "password": PASSWORD})
+        answer = sign_in(client, email)
         assert answer.status_code in (302, 303), role
         signed_in[role] = client
     return signed_in

@@ -9,6 +9,7 @@ import pytest
 from marketplace.core.auth.models import UserSession
 from marketplace.core.database import db
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgres
 
@@ -18,7 +19,7 @@ ACCOUNT = "http://localhost/account"
 def signed_in(app, email="ana@example.hn"):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, email).status_code == 302
     return client
 
 
@@ -111,11 +112,11 @@ def test_sign_out_everywhere_racing_a_sign_in_leaves_a_consistent_state(app, mak
     newcomer = app.test_client()
     newcomer.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
-    def sign_in():
+    def ana_signs_in():
         return newcomer.post("/login", data={"email": "ana@example.hn", "password": PASSWORD})
 
     (status, messages), login = at_once(
-        [(post_from_account, here, "/account/sessions/end-others"), (sign_in,)]
+        [(post_from_account, here, "/account/sessions/end-others"), (ana_signs_in,)]
     )
     assert status == 303 and login.status_code == 302
     ended = 2 if "2 other devices" in messages[0] else 1
@@ -135,10 +136,12 @@ def test_an_administrator_deactivating_while_the_person_signs_in(app, make):
     admin = signed_in(app, "admin@example.hn")
     newcomer = app.test_client()
 
-    def sign_in():
+    def ana_signs_in():
         return newcomer.post("/login", data={"email": "ana@example.hn", "password": PASSWORD})
 
-    deactivated, login = at_once([(admin.post, f"/admin/users/{user.id}/deactivate"), (sign_in,)])
+    deactivated, login = at_once(
+        [(admin.post, f"/admin/users/{user.id}/deactivate"), (ana_signs_in,)]
+    )
     assert deactivated.status_code == 303 and login.status_code in (302, 401)
     # Whichever came first, the deactivated account has no session that signs anyone in.
     assert not is_signed_in(newcomer)

@@ -10,6 +10,7 @@ from marketplace.core.audit import AuditEntry
 from marketplace.core.auth import sessions
 from marketplace.core.auth.models import User, UserSession, utcnow
 from marketplace.core.database import db
+from tests import signin
 from tests.factories import PASSWORD
 from tests.marketplace.test_auth import _reset_link
 
@@ -27,10 +28,8 @@ def browser(app, user_agent=ANDROID_CHROME, address="190.53.12.77"):
 
 
 def sign_in(client, email="ana@example.hn", remember=False, password=PASSWORD):
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    response = client.post("/login", data=data)
+    """The password, and for staff the code from the app too."""
+    response = signin.sign_in(client, email, password, **({"remember": "y"} if remember else {}))
     assert response.status_code == 302, response.status_code
     return client
 

@@ -7,6 +7,7 @@ import pytest
 
 from marketplace.core.audit import AuditEntry
 from marketplace.core.database import db
+from tests.signin import sign_in
 from tests.vendors.conftest import profile_data
 from vendors.products.models import Product
 from vendors.profiles.models import VendorProfile, VendorStatus
@@ -150,7 +151,7 @@ def test_a_page_number_out_of_range_is_a_message(client, seller, make, page):
         as_text=True
     )
     make.organizer(email="lucia@example.hn")
-    client.post("/login", data={"email": "lucia@example.hn", "password": "correct-horse-9"})
+    sign_in(client, "lucia@example.hn")
     assert client.get(f"/admin/vendors?page={page}").status_code == 400
 
 

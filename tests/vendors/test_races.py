@@ -8,6 +8,7 @@ import pytest
 from marketplace.core.audit import AuditEntry
 from marketplace.core.database import db
 from tests.factories import PASSWORD
+from tests.signin import sign_in
 from vendors.products.models import Product
 from vendors.profiles.models import VendorProfile, VendorStatus
 from vendors.sales.models import Sale
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.postgres
 def signed_in(app, email):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, email).status_code == 302
     return client
 
 

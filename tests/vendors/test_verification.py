@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.core.audit import AuditEntry
 from marketplace.core.database import db
-from tests.factories import PASSWORD
+from tests.signin import sign_in
 from tests.vendors.conftest import profile_data
 from vendors.profiles.models import VendorProfile, VendorStatus
 
@@ -190,7 +190,7 @@ def test_two_organisers_verifying_at_once_make_one_decision(app, make):
     clients = []
     for email in ("a@example.hn", "b@example.hn"):
         c = app.test_client()
-        c.post("/login", data={"email": email, "password": PASSWORD})
+        sign_in(c, email)
         clients.append(c)
     barrier = threading.Barrier(2)
     statuses = []

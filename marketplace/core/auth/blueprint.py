@@ -5,7 +5,7 @@ The URL table of the package: views are plain functions in its modules, added he
 
 from flask import Blueprint
 
-from marketplace.core.auth import views
+from marketplace.core.auth import two_factor_views, views
 from marketplace.core.auth.passkeys.blueprint import BLUEPRINTS as passkeys
 
 bp = Blueprint("auth", __name__)
@@ -25,6 +25,25 @@ bp.add_url_rule(
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset", view_func=views.reset_request, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
+bp.add_url_rule("/login/code", view_func=two_factor_views.second_step, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/login/two-factor/setup",
+    "two_factor_setup",
+    view_func=two_factor_views.setup,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/login/cancel", "two_factor_cancel", view_func=two_factor_views.cancel, methods=["POST"]
+)
+bp.add_url_rule(
+    "/account/two-factor", "two_factor_account", view_func=two_factor_views.account, methods=["GET"]
+)
+bp.add_url_rule(
+    "/account/two-factor/recovery-codes",
+    "two_factor_recovery_codes",
+    view_func=two_factor_views.new_recovery_codes,
+    methods=["POST"],
+)
 
 #: What create_app registers.
 BLUEPRINTS = (bp, *passkeys)

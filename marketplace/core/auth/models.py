@@ -4,7 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import db
@@ -89,3 +89,33 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     user: Mapped[User] = relationship()
+
+
+class TotpCredential(db.Model):
+    """A staff member's authenticator app. Until confirmed_at is set it is only being enrolled:
+    the same secret is offered again if they come back, so a QR code already scanned still works."""
+
+    __tablename__ = "totp_credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Base32, as authenticator apps take it.
+    secret: Mapped[str] = mapped_column(String(64))
+    #: The last 30-second time step accepted; a code is only good for a later one.
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """One-time codes for when the phone is not at hand; only their SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.core import submissions
-from marketplace.core.auth import services, sessions, throttle
+from marketplace.core.auth import services, sessions, throttle, two_factor
 from marketplace.core.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -182,6 +182,9 @@ def login():
             ), e.status
         if user is not None:
             db.session.commit()
+            if two_factor.required(user):
+                two_factor.begin_pending(user, form.remember.data, form.next.data)
+                return redirect(url_for("auth.second_step"))
             start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(form.next.data) or home_for(user))
         # Same words whether the e-mail exists or not.
@@ -259,6 +262,11 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
+        db.session.commit()
+        if two_factor.required(user):
+            two_factor.begin_pending(user)
+            flash(_("Your new password is saved. One more step to sign in."), "success")
+            return redirect(url_for("auth.second_step"))
         start_session(user)
         flash(_("Your new password is saved. Welcome back!"), "success")
         return redirect(home_for(user))
