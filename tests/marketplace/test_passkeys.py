@@ -14,6 +14,7 @@ from marketplace.core.auth.models import User, utcnow
 from marketplace.core.auth.passkeys.models import Passkey, PasskeyChallenge
 from marketplace.core.database import db
 from marketplace.core.extensions import limiter
+from tests.factories import PASSWORD
 from tests.marketplace.soft_authenticator import SoftAuthenticator, b64
 
 REG_OPTIONS = "/api/passkeys/registration/options"
@@ -264,6 +265,30 @@ def test_staff_land_on_their_panel(make, client, auth):
     assert create_passkey(client, key, name="Laptop del ministerio").status_code == 201
     auth.logout()
     assert sign_in_with(client, key).get_json() == {"redirect": "/admin/"}
+
+
+def test_after_the_password_a_passkey_stands_in_for_the_code(make, client, auth):
+    make.organizer(email="org@example.hn")
+    auth.login("org@example.hn")
+    key = SoftAuthenticator()
+    assert create_passkey(client, key, name="Laptop del ministerio").status_code == 201
+    auth.logout()
+    password = client.post(
+        "/login?next=/admin/fairs",
+        data={"email": "org@example.hn", "password": PASSWORD, "remember": "y"},
+    )
+    assert password.headers["Location"] == "/login/code"
+    page = client.get("/login/code").get_data(as_text=True)
+    assert 'id="passkey-sign-in"' in page and "en lugar del código" in page
+    # The waiting sign-in's destination and "keep me signed in" hold, not the script's.
+    answer = post_json(
+        client, SIGN_IN, {"credential": key.get(begin_sign_in(client)), "next": "/me"}
+    )
+    assert answer.get_json() == {"redirect": "/admin/fairs"}
+    assert client.get_cookie("remember_token") is not None
+    assert client.get("/admin/fairs").status_code == 200
+    # The wait is over: the code page starts again rather than asking for a code.
+    assert client.get("/login/code").status_code in (302, 303)
 
 
 def test_a_sign_in_answer_is_used_once(maria, client, auth):

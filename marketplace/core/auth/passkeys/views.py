@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.core import submissions
+from marketplace.core.auth import two_factor
 from marketplace.core.auth.passkeys import services
 from marketplace.core.auth.passkeys.forms import PasskeyNameForm
 from marketplace.core.auth.views import home_for, start_session
@@ -151,11 +152,16 @@ def sign_in():
     user = services.sign_in(passkey, kept, credential)
     db.session.commit()
     # The passkey was unlocked with the screen lock (user verification): it is something the
-    # person has and something they are or know at once, so it counts as both factors. When
-    # staff two-factor sign-in exists, mark this session as having passed it here.
-    start_session(user, remember=body.get("remember") is True)
-    next_url = body.get("next") if isinstance(body.get("next"), str) else None
-    return jsonify(redirect=safe_next_url(next_url) or home_for(user))
+    # person has and something they are or know at once, so it counts as both factors, and it
+    # also stands in for the code after a staff member's password.
+    pending = two_factor.finish_pending() if two_factor.pending_id() == user.id else None
+    if pending is not None:
+        remember, next_url = pending.remember, pending.next_url
+    else:
+        remember = body.get("remember") is True
+        next_url = safe_next_url(body.get("next")) if isinstance(body.get("next"), str) else None
+    start_session(user, remember=remember)
+    return jsonify(redirect=next_url or home_for(user))
 
 
 def _signed_in() -> None:
