@@ -13,6 +13,7 @@ bp.add_url_rule("/users", view_func=views.users, methods=["GET"])
 bp.add_url_rule("/users", view_func=views.create_staff, methods=["POST"])
 bp.add_url_rule("/users/<id:user_id>/deactivate", view_func=views.deactivate, methods=["POST"])
 bp.add_url_rule("/users/<id:user_id>/reactivate", view_func=views.reactivate, methods=["POST"])
+bp.add_url_rule("/users/<id:user_id>/sign-out", view_func=views.end_sessions, methods=["POST"])
 bp.add_url_rule(
     "/users/<id:user_id>/two-factor/reset", view_func=views.reset_two_factor, methods=["POST"]
 )

@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.core import audit, dashboards
@@ -73,6 +74,21 @@ def deactivate(user_id: int):
     db.session.commit()
     flash(
         _("%(email)s can no longer sign in, and was signed out everywhere.", email=user.email),
+        "success",
+    )
+    return redirect(url_for("admin.users"), 303)
+
+
+@admin_required
+def end_sessions(user_id: int):
+    ended = services.end_sessions_of(current_user, user_id)
+    db.session.commit()
+    if user_id == current_user.id:  # this browser's session went with the others
+        return redirect(url_for("auth.login"), 303)
+    flash(
+        ngettext("Signed out on %(num)d device.", "Signed out on %(num)d devices.", ended)
+        if ended
+        else _("That account was not signed in anywhere."),
         "success",
     )
     return redirect(url_for("admin.users"), 303)

@@ -246,6 +246,30 @@ def test_an_administrator_deactivating_an_account_ends_its_sessions(app, make):
     assert sign_in(browser(app))
 
 
+def test_an_administrator_signs_an_account_out_everywhere_and_it_stays_active(app, make):
+    make.admin(email="admin@example.hn")
+    make.organizer(email="org@example.hn")
+    user = make.user(email="ana@example.hn")
+    phone, laptop = sign_in(browser(app), remember=True), sign_in(browser(app))
+    organiser = sign_in(browser(app), "org@example.hn")
+    assert organiser.post(f"/admin/users/{user.id}/sign-out").status_code == 403
+    assert signed_in(phone) and signed_in(laptop)
+    admin = sign_in(browser(app), "admin@example.hn")
+    response = admin.post(f"/admin/users/{user.id}/sign-out")
+    assert response.status_code == 303
+    assert "Se cerró la sesión en 2 dispositivos." in flashes(admin)[0]
+    assert not signed_in(phone) and not signed_in(laptop) and rows(user.id) == []
+    assert (
+        db.session.scalar(db.select(AuditEntry.action).where(AuditEntry.target_id == user.id))
+        == "user.signed_out"
+    )
+    # A second click ends nothing and says so; the person can sign in again at once.
+    admin.post(f"/admin/users/{user.id}/sign-out")
+    assert "no tenía la sesión abierta" in flashes(admin)[-1]
+    assert admin.post("/admin/users/999999/sign-out").status_code == 404
+    assert signed_in(sign_in(browser(app)))
+
+
 def test_deactivation_is_for_administrators_and_not_of_oneself(app, make):
     admin_user = make.admin(email="admin@example.hn")
     make.organizer(email="org@example.hn")

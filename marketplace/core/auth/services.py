@@ -222,6 +222,17 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
+def end_sessions_of(actor: User, user_id: int) -> int:
+    """An administrator signs an account out on every device (a lost phone, a shared computer);
+    the account stays active. Returns how many sessions ended; a second click ends none."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise Refused(_("We could not find this account."), status=404)
+    ended = sessions.end_all(user)
+    audit.record(actor, "user.signed_out", "user", user.id, sessions=ended)
+    return ended
+
+
 def set_active(actor: User, user_id: int, active: bool) -> User:
     """An administrator deactivates an account, ending its sessions, or reactivates it.
 
