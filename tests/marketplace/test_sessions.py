@@ -430,6 +430,19 @@ def test_prune_removes_expired_sessions_only(app, runner, make):
     assert signed_in(live)
 
 
+def test_an_operator_can_sign_everyone_out(app, runner, make):
+    make.user(email="ana@example.hn")
+    make.user(email="rosa@example.hn")
+    ana, rosa = sign_in(browser(app), remember=True), sign_in(browser(app), "rosa@example.hn")
+    asked = runner.invoke(args=["sessions", "end-all"], input="n\n")
+    assert asked.exit_code != 0 and signed_in(ana) and signed_in(rosa)
+    result = runner.invoke(args=["sessions", "end-all", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Ended 2 session(s)." in result.output
+    assert rows() == [] and not signed_in(ana) and not signed_in(rosa)
+    assert signed_in(sign_in(browser(app)))
+
+
 @pytest.mark.parametrize(
     ("user_agent", "expected"),
     [

@@ -4,7 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import db
@@ -109,13 +109,13 @@ class TotpCredential(db.Model):
 
 
 class RecoveryCode(db.Model):
-    """One-time codes for when the phone is not at hand; only their SHA-256 is kept."""
+    """One-time codes for when the phone is not at hand; only their salted argon2id hash is
+    kept."""
 
     __tablename__ = "recovery_codes"
-    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -231,3 +231,15 @@ def prune_command():
     removed = prune()
     db.session.commit()
     click.echo(f"Removed {removed} expired session(s).")
+
+
+@sessions_cli.command("end-all")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def end_all_command(yes: bool):
+    """Sign everyone out on every device (after a leaked database backup or secret key, say).
+    Accounts stay as they are; each person signs in again."""
+    if not yes:
+        click.confirm("Sign every account out on every device?", abort=True)
+    ended = _delete(UserSession.id.is_not(None))
+    db.session.commit()
+    click.echo(f"Ended {ended} session(s).")
