@@ -10,6 +10,7 @@ from marketplace.core.auth import services
 from marketplace.core.auth.models import Role
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db
+from marketplace.core.passwords import too_guessable
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -28,6 +29,11 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not 8 <= len(password) <= 128:
         raise click.ClickException("The password must be between 8 and 128 characters long.")
+    if too_guessable(password, (name, email)):
+        raise click.ClickException(
+            "This password is too easy to guess (a very common one, or close to the name or"
+            " e-mail). Try three or four words, with spaces or dashes."
+        )
     try:
         user = services.create_user(email, password, Role(role), name)
     except Refused as e:

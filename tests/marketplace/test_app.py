@@ -207,6 +207,14 @@ def test_cli_refuses_a_short_password(runner):
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
+def test_cli_refuses_a_guessable_password(runner):
+    result = runner.invoke(
+        args=["users", "create", "a@example.hn", "--password-stdin"], input="password123\n"
+    )
+    assert result.exit_code != 0 and "too easy to guess" in result.output
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
 def test_demo_load_is_idempotent_and_shows_the_august_fairs(runner, client):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
