@@ -6,9 +6,12 @@ an id outside 1..MAX_ID is answered as "not found" by the URL converter and as b
 bidirectional controls that let "Ana\u202egnp.exe" show as something it is not.
 """
 
+import json
+
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 
 from marketplace.core.errors import Refused
@@ -86,3 +89,23 @@ def has_forbidden_characters(text: str) -> bool:
 FORBIDDEN_MESSAGE = _l(
     "This text contains invisible control characters. Please type it again without them."
 )
+
+
+def json_object(max_bytes: int, too_large: str, invalid: str) -> tuple[dict, bytes]:
+    """The request's JSON object and its raw bytes, read at most `max_bytes` (with or without a
+    Content-Length); else Refused with `too_large` (413) or `invalid` (400): not JSON, not UTF-8,
+    nested past Python's recursion limit, or not an object."""
+    if (request.content_length or 0) > max_bytes:
+        raise Refused(too_large, code="too_large", status=413)
+    request.max_content_length = max_bytes
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise Refused(too_large, code="too_large", status=413) from None
+    try:
+        body = json.loads(raw) if request.is_json else None
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise Refused(invalid, code="invalid_json", status=400)
+    return body, raw

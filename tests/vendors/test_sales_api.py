@@ -155,6 +155,7 @@ def test_a_reused_key_with_other_content_conflicts_and_keeps_the_first(client, s
         ("no es json", "application/json"),
         ("[1, 2]", "application/json"),
         ('{"client_key": "abcdefgh12"}', "text/plain"),
+        ("[" * 5000 + "]" * 5000, "application/json"),  # nested past Python's recursion limit
     ],
 )
 def test_a_body_that_is_not_a_json_object_is_refused(client, shop, data, content_type):

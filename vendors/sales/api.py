@@ -7,22 +7,25 @@ all, a repeat answers the same lines, and the key cannot be reused for a differe
 a single sale.
 """
 
-import json
 import logging
 import re
 from datetime import UTC, datetime
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.core.auth.models import Role
 from marketplace.core.errors import Refused, error_response
 from marketplace.core.extensions import db
-from marketplace.core.inputs import FORBIDDEN_MESSAGE, MAX_ID, has_forbidden_characters
+from marketplace.core.inputs import (
+    FORBIDDEN_MESSAGE,
+    MAX_ID,
+    has_forbidden_characters,
+    json_object,
+)
 from vendors.profiles.models import VendorProfile
 from vendors.profiles.services import find_profile
 from vendors.sales.ledger import CLIENT_KEY, SaleInput, find_sale_by_key, record_sale
@@ -210,22 +213,13 @@ def _whole(value) -> bool:
 
 
 def _json_object() -> dict:
-    too_large = Refused(_("This request is too large for one sale."), code="too_large", status=413)
-    if (request.content_length or 0) > MAX_TICKET_BODY:
-        raise too_large
-    request.max_content_length = MAX_TICKET_BODY  # also bounds a body sent without a length
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        raise too_large from None
-    try:
-        body = json.loads(raw) if request.is_json else None
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise Refused(_("Send the sale as a JSON object."), code="invalid_json", status=400)
+    body, raw = json_object(
+        MAX_TICKET_BODY,
+        _("This request is too large for one sale."),
+        _("Send the sale as a JSON object."),
+    )
     if "lines" not in body and len(raw) > MAX_BODY:
-        raise too_large
+        raise Refused(_("This request is too large for one sale."), code="too_large", status=413)
     return body
 
 

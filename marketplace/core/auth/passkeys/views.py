@@ -4,12 +4,9 @@ The JSON endpoints live under /api/ so that every refusal, CSRF failure and rate
 answered as JSON `{"error": {code, message}}` in the person's language.
 """
 
-import json
-
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from marketplace.core import submissions
 from marketplace.core.auth import two_factor
@@ -18,6 +15,7 @@ from marketplace.core.auth.passkeys.forms import PasskeyNameForm
 from marketplace.core.auth.views import home_for, start_session
 from marketplace.core.errors import Refused
 from marketplace.core.extensions import db, limiter
+from marketplace.core.inputs import json_object
 from marketplace.core.security import safe_next_url
 
 #: An answer with attestation "none" is well under 2 kB; certificates chains stay under this.
@@ -174,22 +172,9 @@ def _signed_in() -> None:
 
 
 def _json_object() -> dict:
-    too_large = Refused(_("This request is too large."), code="too_large", status=413)
-    if (request.content_length or 0) > MAX_BODY:
-        raise too_large
-    request.max_content_length = MAX_BODY  # also bounds a body sent without a length
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        raise too_large from None
-    try:
-        body = json.loads(raw) if request.is_json else None
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past reason
-        body = None
-    if not isinstance(body, dict):
-        raise Refused(
-            _("The request must be a JSON object. Please reload the page and try again."),
-            code="invalid_json",
-            status=400,
-        )
+    body, _raw = json_object(
+        MAX_BODY,
+        _("This request is too large."),
+        _("The request must be a JSON object. Please reload the page and try again."),
+    )
     return body
