@@ -1,14 +1,12 @@
 """Shared pieces for the entrepreneur tests: profile form data, photos and the sent mail."""
 
-import email
-import email.policy
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
 
 from marketplace.core.extensions import limiter
+from tests import mailbox as inbox
 
 PROFILE = {
     "business_name": "Café Doña Rosa",
@@ -48,21 +46,8 @@ def _fresh_rate_limits():
 @pytest.fixture
 def mailbox(app):
     """mailbox(address) -> list of (subject, body) sent to that address during this test."""
-    for old in Path(app.instance_path, "mail").glob("*.eml"):
-        old.unlink()
-
-    def read(address: str) -> list[tuple[str, str]]:
-        found = []
-        paths = sorted(
-            Path(app.instance_path, "mail").glob("*.eml"), key=lambda p: p.stat().st_mtime_ns
-        )
-        for path in paths:
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if msg["To"] == address:
-                found.append((str(msg["Subject"]), msg.get_content()))
-        return found
-
-    return read
+    inbox.clear(app)
+    return lambda address: inbox.messages(app, address)
 
 
 @pytest.fixture
